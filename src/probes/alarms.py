@@ -1,0 +1,124 @@
+"""CloudWatch alarms of the deployment: state, reason, since when, metric and threshold.
+
+Alarms are found by name (from the stack's resources) and by name prefix (``<stack>-``), since
+alarms are often created outside the stack. ALARM first, then INSUFFICIENT_DATA, then OK; within
+a state, the most recent change first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from probes.context import AwsContext
+from probes.result import Probe
+
+STATE_ORDER = {"ALARM": 0, "INSUFFICIENT_DATA": 1, "OK": 2}
+_OPERATORS = {
+    "GreaterThanThreshold": ">",
+    "GreaterThanOrEqualToThreshold": ">=",
+    "LessThanThreshold": "<",
+    "LessThanOrEqualToThreshold": "<=",
+    "LessThanLowerOrGreaterThanUpperThreshold": "outside",
+    "LessThanLowerThreshold": "<",
+    "GreaterThanUpperThreshold": ">",
+}
+_DESCRIBE_BY_NAME_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Alarm:
+    name: str
+    state: str
+    reason: str
+    since: datetime | None
+    namespace: str
+    metric: str
+    statistic: str
+    comparison: str
+    threshold: float | None
+    period_s: int | None
+    evaluation_periods: int | None
+    dimensions: tuple[tuple[str, str], ...]
+    actions: tuple[str, ...]  # AlarmActions
+    actions_enabled: bool
+    description: str = ""
+    arn: str = ""
+
+    @property
+    def firing(self) -> bool:
+        return self.state == "ALARM"
+
+    @property
+    def condition(self) -> str:
+        """``CPUUtilization Average > 80 for 2x300s``."""
+        op = _OPERATORS.get(self.comparison, self.comparison)
+        threshold = "" if self.threshold is None else f"{self.threshold:g}"
+        periods = (f" for {self.evaluation_periods}x{self.period_s}s"
+                   if self.evaluation_periods and self.period_s else "")
+        return f"{self.metric} {self.statistic} {op} {threshold}{periods}".strip()
+
+
+@dataclass(frozen=True)
+class AlarmsSnapshot:
+    alarms: tuple[Alarm, ...]
+
+    @property
+    def firing(self) -> tuple[Alarm, ...]:
+        return tuple(a for a in self.alarms if a.firing)
+
+
+def parse_alarm(raw: dict) -> Alarm:
+    return Alarm(
+        name=raw.get("AlarmName", ""),
+        state=raw.get("StateValue", ""),
+        reason=raw.get("StateReason", "") or "",
+        since=raw.get("StateUpdatedTimestamp") or raw.get("StateTransitionedTimestamp"),
+        namespace=raw.get("Namespace", "") or "",
+        metric=raw.get("MetricName", "") or "",
+        statistic=raw.get("Statistic", "") or raw.get("ExtendedStatistic", "") or "",
+        comparison=raw.get("ComparisonOperator", "") or "",
+        threshold=raw.get("Threshold"),
+        period_s=raw.get("Period"),
+        evaluation_periods=raw.get("EvaluationPeriods"),
+        dimensions=tuple((d.get("Name", ""), d.get("Value", ""))
+                         for d in raw.get("Dimensions", [])),
+        actions=tuple(raw.get("AlarmActions", [])),
+        actions_enabled=bool(raw.get("ActionsEnabled", True)),
+        description=raw.get("AlarmDescription", "") or "",
+        arn=raw.get("AlarmArn", "") or "",
+    )
+
+
+def order_alarms(alarms: list[Alarm]) -> tuple[Alarm, ...]:
+    by_recent = sorted(alarms, key=lambda a: (a.since.timestamp() if a.since else 0.0),
+                       reverse=True)
+    return tuple(sorted(by_recent, key=lambda a: STATE_ORDER.get(a.state, 3)))
+
+
+class AlarmsProbe(Probe[AlarmsSnapshot]):
+    name = "alarms"
+    interval_s = 30.0
+
+    def __init__(self, ctx: AwsContext, names: tuple[str, ...] = (), prefix: str | None = None,
+                 *, interval_s: float | None = None):
+        super().__init__(ctx, interval_s=interval_s)
+        self.names = names
+        self.prefix = prefix
+
+    async def collect(self) -> AlarmsSnapshot:
+        cw = await self.ctx.client("cloudwatch")
+        found: dict[str, Alarm] = {}
+        paginator = cw.get_paginator("describe_alarms")
+        queries: list[dict] = []
+        if self.prefix:
+            queries.append({"AlarmNamePrefix": self.prefix})
+        names = [n for n in self.names if not (self.prefix and n.startswith(self.prefix))]
+        for start in range(0, len(names), _DESCRIBE_BY_NAME_LIMIT):
+            queries.append({"AlarmNames": names[start:start + _DESCRIBE_BY_NAME_LIMIT]})
+        for query in queries:
+            async for page in paginator.paginate(AlarmTypes=["MetricAlarm"], **query):
+                for raw in page.get("MetricAlarms", []):
+                    alarm = parse_alarm(raw)
+                    found[alarm.name] = alarm
+        return AlarmsSnapshot(order_alarms(list(found.values())))

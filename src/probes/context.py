@@ -1,0 +1,158 @@
+"""One AWS session per environment, and one client per service and region, created once.
+
+`AwsContext` owns an aiobotocore session and every client made from it. Clients are created on
+first use and reused: botocore's adaptive rate limiter, retry quota and connection pool belong to
+the client object, so sharing one client per service and region is what keeps the console a good
+citizen of the account's shared API quotas.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import os
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession
+
+# Services whose API lives in one region whatever the deployment's region.
+GLOBAL_REGIONS = {"ce": "us-east-1", "budgets": "us-east-1", "support": "us-east-1",
+                  "cloudfront": "us-east-1", "route53": "us-east-1", "iam": "us-east-1"}
+
+# botocore service name -> IAM action prefix, where they differ.
+_IAM_PREFIX = {"elbv2": "elasticloadbalancing", "service-quotas": "servicequotas"}
+
+# The IAM action of the AWS call in flight in the current asyncio task, set by a botocore
+# `before-call` hook so that a failure can name the action that failed.
+current_action: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_action", default=None
+)
+
+
+@dataclass(frozen=True)
+class AwsSettings:
+    """Where and as whom to reach AWS. Resolved from flags, config and environment by the CLI."""
+
+    region: str = "eu-west-1"
+    profile: str | None = None
+    endpoint_url: str | None = None
+    # Static credentials, used only by the demo and tests (the emulator accepts any).
+    static_credentials: tuple[str, str] | None = field(default=None, repr=False)
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_attempts: int = 3
+    max_pool_connections: int = 10
+
+    @classmethod
+    def from_environment(cls, env: dict[str, str] | None = None, **overrides: Any) -> AwsSettings:
+        """Settings as the AWS CLI reads them: AWS_PROFILE, AWS_REGION / AWS_DEFAULT_REGION,
+        AWS_ENDPOINT_URL. Keyword arguments that are not None win."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {
+            "profile": env.get("AWS_PROFILE") or None,
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
+            "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action of a call: ("elbv2", "DescribeTargetHealth") ->
+    ``elasticloadbalancing:DescribeTargetHealth``."""
+    return f"{_IAM_PREFIX.get(service, service)}:{operation}"
+
+
+def _record_action(model: Any = None, **_: Any) -> None:
+    """botocore `before-call` hook: remember which action this task is performing."""
+    if model is not None:
+        current_action.set(iam_action(model.service_model.service_name, model.name))
+
+
+class AwsContext:
+    """An aiobotocore session and its clients for one environment.
+
+    Use as an async context manager, or call `close()`; `client()` is safe to call from many
+    tasks at once and always returns the same client for a service and region.
+    """
+
+    def __init__(self, settings: AwsSettings):
+        self.settings = settings
+        self._session = self._new_session()
+        self._clients: dict[tuple[str, str], Any] = {}
+        self._stack = AsyncExitStack()
+        self._lock = asyncio.Lock()
+        self._config = AioConfig(
+            retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
+            connect_timeout=settings.connect_timeout,
+            read_timeout=settings.read_timeout,
+            max_pool_connections=settings.max_pool_connections,
+            # Emulators and custom endpoints do not serve host-prefixed endpoints.
+            inject_host_prefix=settings.endpoint_url is None,
+        )
+
+    def _new_session(self) -> AioSession:
+        session = AioSession(profile=self.settings.profile)
+        if self.settings.static_credentials:
+            session.set_credentials(*self.settings.static_credentials)
+        return session
+
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    @property
+    def endpoint_label(self) -> str:
+        return self.settings.endpoint_url or f"AWS {self.settings.region}"
+
+    def region_for(self, service: str) -> str:
+        return GLOBAL_REGIONS.get(service, self.settings.region)
+
+    async def client(self, service: str, region: str | None = None) -> Any:
+        """The one client for `service` in `region` (default: the service's home region)."""
+        region = region or self.region_for(service)
+        key = (service, region)
+        existing = self._clients.get(key)
+        if existing is not None:
+            return existing
+        async with self._lock:
+            existing = self._clients.get(key)
+            if existing is not None:
+                return existing
+            creator = self._session.create_client(
+                service,
+                region_name=region,
+                endpoint_url=self.settings.endpoint_url,
+                config=self._config,
+            )
+            client = await self._stack.enter_async_context(creator)
+            client.meta.events.register("before-call", _record_action)
+            self._clients[key] = client
+            return client
+
+    async def renew(self) -> None:
+        """Drop every client and build a new session.
+
+        After ``aws sso login`` in another shell a running process only sees the new token
+        through a new session (aws-cli #7361): this is what `refresh` does after a credentials
+        error.
+        """
+        async with self._lock:
+            await self._stack.aclose()
+            self._stack = AsyncExitStack()
+            self._clients.clear()
+            self._session = self._new_session()
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._stack.aclose()
+            self._clients.clear()
+
+    async def __aenter__(self) -> AwsContext:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()

@@ -1,0 +1,306 @@
+"""ECS: the service's counts, deployments and events, and its tasks (running and recently stopped).
+
+Calls per collection: one DescribeServices, ListTasks for RUNNING and for STOPPED (paged), and
+DescribeTasks in batches of at most 100 (the API's limit). Tasks are kept only when their group
+is the service's own (``service:NAME``): some endpoints ignore ListTasks' serviceName filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from probes.context import AwsContext
+from probes.result import Probe, ProbeResult
+
+DESCRIBE_TASKS_BATCH = 100
+_FAILURE_WORDS = ("fail", "outofmemory", "out of memory", "error", "killed", "unhealthy",
+                  "cannotpull", "exited")
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    event_id: str
+    created_at: datetime | None
+    message: str
+
+
+@dataclass(frozen=True)
+class EcsDeployment:
+    deployment_id: str
+    status: str  # PRIMARY, ACTIVE, INACTIVE
+    task_definition: str
+    desired: int
+    running: int
+    pending: int
+    failed_tasks: int
+    rollout_state: str  # COMPLETED, IN_PROGRESS, FAILED ("" when absent)
+    rollout_reason: str
+    created_at: datetime | None
+    updated_at: datetime | None
+
+    @property
+    def revision(self) -> str:
+        return task_definition_revision(self.task_definition)
+
+
+@dataclass(frozen=True)
+class Container:
+    name: str
+    last_status: str
+    exit_code: int | None
+    reason: str
+    health: str
+    image: str = ""
+
+
+@dataclass(frozen=True)
+class EcsTask:
+    task_id: str
+    task_arn: str
+    last_status: str
+    desired_status: str
+    health: str  # HEALTHY, UNHEALTHY, UNKNOWN
+    started_at: datetime | None
+    stopped_at: datetime | None
+    stopped_reason: str
+    stop_code: str
+    containers: tuple[Container, ...]
+    cpu: str
+    memory: str
+    task_definition: str
+    private_ip: str = ""
+    availability_zone: str = ""
+    created_at: datetime | None = None
+
+    @property
+    def revision(self) -> str:
+        return task_definition_revision(self.task_definition)
+
+    @property
+    def exit_codes(self) -> tuple[int, ...]:
+        return tuple(c.exit_code for c in self.containers if c.exit_code is not None)
+
+    @property
+    def failed(self) -> bool:
+        """Stopped for a reason other than a deployment or scale-in replacing it."""
+        if not self.is_stopped:
+            return False
+        if self.stop_code in ("EssentialContainerExited", "TaskFailedToStart"):
+            return True
+        if any(code != 0 for code in self.exit_codes):
+            return True
+        reason = self.stopped_reason.lower()
+        return any(word in reason for word in _FAILURE_WORDS)
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.last_status in ("STOPPED", "DEPROVISIONING", "STOPPING") or (
+            self.desired_status == "STOPPED")
+
+
+@dataclass(frozen=True)
+class ServiceSnapshot:
+    cluster: str
+    service: str
+    status: str
+    desired: int
+    running: int
+    pending: int
+    task_definition: str
+    launch_type: str
+    deployments: tuple[EcsDeployment, ...]
+    events: tuple[ServiceEvent, ...]  # newest first
+    tasks: tuple[EcsTask, ...]  # running first, then stopped, newest first
+    security_groups: tuple[str, ...] = ()
+    subnets: tuple[str, ...] = ()
+    service_arn: str = ""
+
+    @property
+    def running_tasks(self) -> tuple[EcsTask, ...]:
+        return tuple(t for t in self.tasks if not t.is_stopped)
+
+    @property
+    def stopped_tasks(self) -> tuple[EcsTask, ...]:
+        return tuple(t for t in self.tasks if t.is_stopped)
+
+    @property
+    def failed_tasks(self) -> tuple[EcsTask, ...]:
+        return tuple(t for t in self.tasks if t.failed)
+
+    @property
+    def primary(self) -> EcsDeployment | None:
+        return next((d for d in self.deployments if d.status == "PRIMARY"), None)
+
+    @property
+    def rolling_out(self) -> bool:
+        return len(self.deployments) > 1 or any(
+            d.rollout_state == "IN_PROGRESS" for d in self.deployments)
+
+
+def task_definition_revision(arn: str) -> str:
+    """``arn:...:task-definition/family:7`` -> ``family:7``."""
+    return arn.rsplit("/", 1)[-1] if arn else ""
+
+
+def _deployment(raw: dict) -> EcsDeployment:
+    return EcsDeployment(
+        deployment_id=raw.get("id", ""),
+        status=raw.get("status", ""),
+        task_definition=raw.get("taskDefinition", ""),
+        desired=int(raw.get("desiredCount", 0)),
+        running=int(raw.get("runningCount", 0)),
+        pending=int(raw.get("pendingCount", 0)),
+        failed_tasks=int(raw.get("failedTasks", 0)),
+        rollout_state=raw.get("rolloutState", "") or "",
+        rollout_reason=raw.get("rolloutStateReason", "") or "",
+        created_at=raw.get("createdAt"),
+        updated_at=raw.get("updatedAt"),
+    )
+
+
+def _private_ip(raw: dict) -> str:
+    for attachment in raw.get("attachments", []):
+        for detail in attachment.get("details", []):
+            if detail.get("name") == "privateIPv4Address":
+                return detail.get("value", "")
+    for container in raw.get("containers", []):
+        for iface in container.get("networkInterfaces", []):
+            if iface.get("privateIpv4Address"):
+                return iface["privateIpv4Address"]
+    return ""
+
+
+def parse_task(raw: dict) -> EcsTask:
+    containers = tuple(
+        Container(
+            name=c.get("name", ""),
+            last_status=c.get("lastStatus", ""),
+            exit_code=c.get("exitCode"),
+            reason=c.get("reason", "") or "",
+            health=c.get("healthStatus", "") or "",
+            image=c.get("image", "") or "",
+        )
+        for c in raw.get("containers", [])
+    )
+    health = raw.get("healthStatus") or ""
+    if not health:  # some endpoints report health only per container
+        states = {c.health for c in containers if c.health}
+        health = ("UNHEALTHY" if "UNHEALTHY" in states
+                  else "HEALTHY" if states == {"HEALTHY"} else "UNKNOWN")
+    arn = raw.get("taskArn", "")
+    return EcsTask(
+        task_id=arn.rsplit("/", 1)[-1],
+        task_arn=arn,
+        last_status=raw.get("lastStatus", ""),
+        desired_status=raw.get("desiredStatus", ""),
+        health=health,
+        started_at=raw.get("startedAt"),
+        stopped_at=raw.get("stoppedAt"),
+        stopped_reason=raw.get("stoppedReason", "") or "",
+        stop_code=raw.get("stopCode", "") or "",
+        containers=containers,
+        cpu=str(raw.get("cpu", "") or ""),
+        memory=str(raw.get("memory", "") or ""),
+        task_definition=raw.get("taskDefinitionArn", ""),
+        private_ip=_private_ip(raw),
+        availability_zone=raw.get("availabilityZone", "") or "",
+        created_at=raw.get("createdAt"),
+    )
+
+
+def parse_service(raw: dict, cluster: str, tasks: tuple[EcsTask, ...],
+                  keep_events: int = 50) -> ServiceSnapshot:
+    network = (raw.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+    return ServiceSnapshot(
+        cluster=cluster,
+        service=raw.get("serviceName", ""),
+        status=raw.get("status", ""),
+        desired=int(raw.get("desiredCount", 0)),
+        running=int(raw.get("runningCount", 0)),
+        pending=int(raw.get("pendingCount", 0)),
+        task_definition=raw.get("taskDefinition", ""),
+        launch_type=raw.get("launchType", "") or "",
+        deployments=tuple(_deployment(d) for d in raw.get("deployments", [])),
+        events=tuple(
+            ServiceEvent(e.get("id", ""), e.get("createdAt"), e.get("message", ""))
+            for e in raw.get("events", [])[:keep_events]
+        ),
+        tasks=tasks,
+        security_groups=tuple(network.get("securityGroups", [])),
+        subnets=tuple(network.get("subnets", [])),
+        service_arn=raw.get("serviceArn", ""),
+    )
+
+
+def _epoch(*moments: datetime | None) -> float:
+    """The first moment given, as seconds; 0 when none is known."""
+    return next((m.timestamp() for m in moments if m is not None), 0.0)
+
+
+def order_tasks(tasks: list[EcsTask]) -> tuple[EcsTask, ...]:
+    """Running tasks first (oldest start first), then stopped ones, most recently stopped first.
+    The order is stable across refreshes so rows do not jump."""
+    running = sorted((t for t in tasks if not t.is_stopped),
+                     key=lambda t: (_epoch(t.started_at, t.created_at), t.task_id))
+    stopped = sorted((t for t in tasks if t.is_stopped),
+                     key=lambda t: (-_epoch(t.stopped_at, t.started_at, t.created_at), t.task_id))
+    return tuple(running) + tuple(stopped)
+
+
+class ServiceNotFound(LookupError):
+    pass
+
+
+class EcsProbe(Probe[ServiceSnapshot]):
+    name = "ecs"
+    interval_s = 10.0
+    busy_interval_s = 5.0
+
+    def __init__(self, ctx: AwsContext, cluster: str, service: str, *,
+                 interval_s: float | None = None, keep_stopped: int = 20):
+        super().__init__(ctx, interval_s=interval_s)
+        self.cluster = cluster
+        self.service = service
+        self.keep_stopped = keep_stopped
+
+    async def collect(self) -> ServiceSnapshot:
+        ecs = await self.ctx.client("ecs")
+        described = await ecs.describe_services(cluster=self.cluster, services=[self.service])
+        services = described.get("services", [])
+        if not services or services[0].get("status") == "INACTIVE":
+            reason = "; ".join(f"{f.get('arn', '')}: {f.get('reason', '')}"
+                               for f in described.get("failures", []))
+            raise ServiceNotFound(
+                f"service {self.service} not found in cluster {self.cluster}"
+                + (f" ({reason})" if reason else ""))
+        tasks = await self._tasks(ecs)
+        return parse_service(services[0], self.cluster, tasks)
+
+    async def _task_arns(self, ecs, desired_status: str) -> list[str]:
+        arns: list[str] = []
+        paginator = ecs.get_paginator("list_tasks")
+        async for page in paginator.paginate(cluster=self.cluster, serviceName=self.service,
+                                             desiredStatus=desired_status):
+            arns.extend(page.get("taskArns", []))
+        return arns
+
+    async def _tasks(self, ecs) -> tuple[EcsTask, ...]:
+        arns = list(dict.fromkeys(
+            await self._task_arns(ecs, "RUNNING") + await self._task_arns(ecs, "STOPPED")))
+        group = f"service:{self.service}"
+        tasks: list[EcsTask] = []
+        for start in range(0, len(arns), DESCRIBE_TASKS_BATCH):
+            batch = arns[start:start + DESCRIBE_TASKS_BATCH]
+            page = await ecs.describe_tasks(cluster=self.cluster, tasks=batch)
+            tasks.extend(parse_task(raw) for raw in page.get("tasks", [])
+                         if raw.get("group") in (group, None))
+        ordered = order_tasks(tasks)
+        running = [t for t in ordered if not t.is_stopped]
+        stopped = [t for t in ordered if t.is_stopped][: self.keep_stopped]
+        return tuple(running + stopped)
+
+    def next_interval(self, result: ProbeResult[ServiceSnapshot]) -> float:
+        if result.data is not None and result.data.rolling_out:
+            return min(self.busy_interval_s, self.interval_s)
+        return self.interval_s

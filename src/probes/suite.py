@@ -1,0 +1,90 @@
+"""The set of probes that watch one deployment, built from what discovery found.
+
+Also `connect()`, the one way every command opens an environment: it checks who we are (STS)
+and discovers the deployment, and turns an unusable environment (no credentials, unknown stack,
+unreachable endpoint) into `EnvironmentUnusable` with a fix.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from probes.alarms import AlarmsProbe
+from probes.context import AwsContext, AwsSettings
+from probes.costs import CostCache, CostsProbe
+from probes.deployment import Deployment, NameOverrides, discover
+from probes.ecs import EcsProbe
+from probes.errors import EnvironmentUnusable, ErrorKind
+from probes.identity import CallerIdentity, IdentityProbe
+from probes.logs import LogsProbe
+from probes.result import Probe, ProbeResult
+from probes.stack import StackProbe
+from probes.targets import TargetHealthProbe
+
+DASHBOARD_PROBES = ("stack", "ecs", "targets", "logs", "alarms", "costs")
+
+
+@dataclass
+class Connection:
+    """An open environment: its context, who we are, and what we watch."""
+
+    ctx: AwsContext
+    identity: CallerIdentity
+    deployment: Deployment
+
+    async def close(self) -> None:
+        await self.ctx.close()
+
+
+async def connect(settings: AwsSettings, stack: str,
+                  overrides: NameOverrides | None = None) -> Connection:
+    """Open the environment or raise `EnvironmentUnusable` saying why and what to do."""
+    ctx = AwsContext(settings)
+    try:
+        identity_result = await IdentityProbe(ctx).run()
+        if identity_result.error is not None:
+            error = identity_result.error
+            if error.kind is not ErrorKind.THROTTLED:
+                raise EnvironmentUnusable(error)
+            identity = CallerIdentity("", "", "")
+        else:
+            identity = identity_result.data
+        deployment = await discover(ctx, stack, overrides)
+    except BaseException:
+        await ctx.close()
+        raise
+    return Connection(ctx, identity, deployment)
+
+
+def build_probes(ctx: AwsContext, deployment: Deployment, *,
+                 intervals: dict[str, float] | None = None,
+                 cost_cache_dir: Path | None = None,
+                 cost_cache_ttl_s: float = 6 * 3600,
+                 log_since_ms: int | None = None,
+                 log_options: dict[str, Any] | None = None) -> dict[str, Probe[Any]]:
+    """One probe per pane, keyed by name, with the configured intervals."""
+    intervals = intervals or {}
+    cache = CostCache(cost_cache_dir, cost_cache_ttl_s) if cost_cache_dir else None
+    probes: list[Probe[Any]] = [
+        StackProbe(ctx, deployment.stack, interval_s=intervals.get("stack")),
+        EcsProbe(ctx, deployment.cluster, deployment.service, interval_s=intervals.get("ecs")),
+        TargetHealthProbe(ctx, deployment.target_group_arns, deployment.load_balancer_arns,
+                          interval_s=intervals.get("targets"),
+                          target_group_names=() if deployment.target_group_arns
+                          else (f"{deployment.stack}-tg",)),
+        LogsProbe(ctx, deployment.log_groups, since_ms=log_since_ms,
+                  interval_s=intervals.get("logs"), **(log_options or {})),
+        AlarmsProbe(ctx, deployment.alarm_names, deployment.alarm_prefix,
+                    interval_s=intervals.get("alarms")),
+        CostsProbe(ctx, cache, interval_s=intervals.get("costs")),
+    ]
+    return {p.name: p for p in probes}
+
+
+async def run_all_once(probes: dict[str, Probe[Any]]) -> dict[str, ProbeResult[Any]]:
+    """Every probe once, concurrently (against AWS each waits on the network)."""
+    results = await asyncio.gather(*(p.run() for p in probes.values()))
+    return {r.probe: r for r in results}
