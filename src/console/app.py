@@ -1,0 +1,120 @@
+"""The Textual app: owns the probe scheduler and routes its results to the dashboard.
+
+Data flows one way: a probe (in an asyncio task on this app's loop) returns a frozen
+`ProbeResult`; the scheduler's listener posts it as a `ProbeUpdated` message; the dashboard hands
+it to the pane for that probe. Widgets never hold an AWS client.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from console.config import Environment, cache_dir
+from console.messages import ProbeStarted, ProbeUpdated
+from console.screens.dashboard import DashboardScreen
+from console.screens.help import HelpScreen
+from probes.result import Probe, ProbeResult
+from probes.scheduler import Scheduler
+from probes.suite import Connection, build_probes
+
+log = logging.getLogger(__name__)
+
+
+class ConsoleApp(App[int]):
+    """incident-console's app. `connection` is already open (see `commands.dashboard`)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "incident-console"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+    ]
+
+    def __init__(self, env: Environment, connection: Connection, *,
+                 cost_cache_dir: Path | None = None, start_probes: bool = True,
+                 probes: dict[str, Probe[Any]] | None = None) -> None:
+        super().__init__()
+        self.env = env
+        self.connection = connection
+        self.probes = probes or build_probes(
+            connection.ctx, connection.deployment, intervals=env.intervals,
+            cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
+            cost_cache_ttl_s=env.cost_cache_ttl_s)
+        self.scheduler = Scheduler(self.probes.values(), self._on_result,
+                                   on_collect_start=self._on_collect_start,
+                                   renew_session=connection.ctx.renew)
+        self._start_probes = start_probes
+        self.dashboard = DashboardScreen(env, connection,
+                                         {n: p.interval_s for n, p in self.probes.items()})
+        if env.file.theme:
+            self.theme = env.file.theme
+        if env.file.keys:
+            self.set_keymap(env.file.keys)
+
+    def get_default_screen(self) -> Screen:
+        return self.dashboard
+
+    def on_mount(self) -> None:
+        if self._start_probes:
+            self.scheduler.start()
+
+    async def on_unmount(self) -> None:
+        await self.scheduler.stop()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A bug must not print a traceback over the operator's terminal: log it to the
+        log file and leave with one line (tests still see the exception through Pilot)."""
+        log.error("unexpected error in the app", exc_info=error)
+        self.crash = error
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        from rich.text import Text
+
+        from console.errors import setup_logging
+
+        self.bell()
+        error = getattr(self, "crash", None)
+        self._exit_renderables.append(Text(
+            f"incident-console: unexpected error: {type(error).__name__}: {error}\n"
+            f"  details are in {setup_logging()}; please report it"))
+        self._close_messages_no_wait()
+
+    # ------------------------------------------------------------------ probe results
+    def _on_result(self, result: ProbeResult[Any]) -> None:
+        self.post_message(ProbeUpdated(result))
+
+    def _on_collect_start(self, name: str) -> None:
+        self.post_message(ProbeStarted(name))
+
+    def on_probe_updated(self, message: ProbeUpdated) -> None:
+        self.dashboard.apply(message.result)
+
+    def on_probe_started(self, message: ProbeStarted) -> None:
+        self.dashboard.mark_collecting(message.probe)
+
+    # ------------------------------------------------------------------ actions
+    def action_refresh(self) -> None:
+        """Collect every probe now (costs come from the cache unless it has expired)."""
+        self.scheduler.refresh_all()
+        self.notify("Refreshing every pane", timeout=2)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen):
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh all panes now", "Collect every probe now",
+                            self.action_refresh)
+        yield SystemCommand("Keys", "List every key", self.action_help)
+        if isinstance(screen, DashboardScreen):
+            yield from screen.palette_commands()

@@ -1,0 +1,64 @@
+"""Pane 5: CloudWatch alarms, ALARM first, with reason and how long."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from console.panes.base import Detail, Pane
+from console.sanitize import clean, clean_block
+from console.styles import BAD, GOOD, MUTED, cell, status_cell
+from console.timeparse import ago
+from console.widgets.keyed_table import Row
+from probes.alarms import Alarm, AlarmsSnapshot
+from probes.result import utcnow
+
+
+def _for(alarm: Alarm) -> str:
+    return ago((utcnow() - alarm.since).total_seconds()) if alarm.since else "-"
+
+
+class AlarmsPane(Pane[AlarmsSnapshot]):
+    probe = "alarms"
+    title = "Alarms"
+    number = 5
+    columns = (("State", 9), ("Alarm", 30), ("For", 5), ("Reason", None))
+
+    def status_line(self, s: AlarmsSnapshot) -> Text:
+        firing = len(s.firing)
+        text = Text(f"{firing} in ALARM", style=BAD if firing else GOOD)
+        text.append(f" of {len(s.alarms)}", style=MUTED)
+        return text
+
+    def rows(self, s: AlarmsSnapshot) -> list[Row]:
+        return [Row(a.name, (
+            status_cell(a.state),
+            cell(a.name, BAD if a.firing else "", 80),
+            cell(_for(a)),
+            cell(a.reason, "", 300),
+        )) for a in s.alarms]
+
+    def summary(self, s: AlarmsSnapshot) -> Text:
+        firing = len(s.firing)
+        return Text(f"{firing} ALARM" if firing else "all OK", style=BAD if firing else GOOD)
+
+    def alarm(self, key: str) -> Alarm | None:
+        if self.data is None:
+            return None
+        return next((a for a in self.data.alarms if a.name == key), None)
+
+    def detail(self, key: str) -> Detail | None:
+        a = self.alarm(key)
+        if a is None:
+            return None
+        body = Text()
+        dims = ", ".join(f"{k}={v}" for k, v in a.dimensions) or "-"
+        for label, value in (("Alarm", a.name), ("State", f"{a.state} for {_for(a)}"),
+                             ("Condition", a.condition), ("Namespace", a.namespace),
+                             ("Dimensions", dims), ("Actions", ", ".join(a.actions) or
+                                                    "none (nobody is notified)"),
+                             ("Description", a.description)):
+            body.append(f"{label:<12}", style="bold")
+            body.append(clean(str(value or "-"), limit=600) + "\n")
+        body.append("Reason\n", style="bold")
+        body.append(clean_block(a.reason or "-"))
+        return Detail(f"Alarm {clean(a.name, limit=60)}", body, kind="alarm", subject=a)

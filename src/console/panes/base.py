@@ -1,0 +1,197 @@
+"""What every dashboard pane does: show one probe's snapshot, its freshness, and its error.
+
+A pane receives `ProbeResult`s (never an AWS client). On success it renders the new snapshot;
+on failure it keeps the last good snapshot on screen, marks it STALE with the classified error
+and its fix, and never blanks. The border shows ``N Title`` and the freshness label; `/` filters
+the pane's rows; Enter opens a row's detail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from console.freshness import Freshness, FreshnessView, judge_freshness
+from console.widgets.keyed_table import KeyedTable, Row
+from probes.errors import ProbeError
+from probes.result import ProbeResult
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Detail:
+    """What Enter on a row opens: a title and a body (already sanitised)."""
+
+    title: str
+    body: RenderableType
+    kind: str = ""  # e.g. "alarm": lets the detail screen fetch more (datapoints)
+    subject: Any = None
+
+
+class Pane(Vertical, Generic[T]):
+    """Base of the six panes. Subclasses set `probe`, `title`, `number` and implement
+    `status_line`, `rows` (or override `body`/`show_data`), `headline` and `detail`."""
+
+    DEFAULT_CSS = """
+    Pane { border: round $primary-darken-2; height: 1fr; }
+    Pane:focus-within { border: round $accent; }
+    Pane.-stale { border: round $error; }
+    Pane > .pane-status { height: auto; max-height: 4; }
+    Pane > .pane-error { height: auto; color: $error; display: none; }
+    Pane.-stale > .pane-error { display: block; }
+    Pane > Input.pane-filter { display: none; height: 3; }
+    Pane.-filtering > Input.pane-filter { display: block; }
+    """
+
+    probe: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+    number: ClassVar[int] = 0
+    columns: ClassVar[tuple[tuple[str, int | None], ...]] = ()
+
+    def __init__(self, interval_s: float = 30.0, **kwargs) -> None:
+        super().__init__(id=f"pane-{self.probe}", **kwargs)
+        self.interval_s = interval_s
+        self.data: T | None = None
+        self.last_good_at: datetime | None = None
+        self.last_error: ProbeError | None = None
+        self.collecting = False
+        self.filter_text = ""
+        self.freshness = FreshnessView(Freshness.WAITING, "loading…")
+        self.border_title = f"{self.number} {self.title}"
+
+    # ---------------------------------------------------------------- composition
+    def compose(self) -> ComposeResult:
+        yield Static(Text("loading…", style="dim"), classes="pane-status")
+        yield Static("", classes="pane-error")
+        yield from self.compose_body()
+        yield Input(placeholder="filter rows (Esc clears)", classes="pane-filter")
+
+    def compose_body(self) -> ComposeResult:
+        yield KeyedTable(self.columns, id=f"{self.probe}-table")
+
+    @property
+    def body(self) -> Widget:
+        """The widget that takes focus when the pane is chosen."""
+        return self.query_one(KeyedTable)
+
+    # ---------------------------------------------------------------- data in
+    def apply(self, result: ProbeResult[T]) -> None:
+        self.collecting = False
+        if result.ok:
+            self.last_error = None
+            self.last_good_at = self.data_time(result)
+            changed = result.data != self.data or self.data is None
+            self.data = self.merge(result.data)
+            if changed:
+                self.redraw()
+        else:
+            self.last_error = result.error
+            self.query_one(".pane-error", Static).update(self.error_text(result.error))
+        self.tick()
+
+    def data_time(self, result: ProbeResult[T]) -> datetime:
+        """When the data was true (costs override: their "as of" time)."""
+        return result.fetched_at
+
+    def merge(self, data: T | None) -> T | None:
+        """Combine with what is shown (logs append); default: replace."""
+        return data
+
+    def mark_collecting(self) -> None:
+        self.collecting = True
+        self.tick()
+
+    def tick(self, now: datetime | None = None) -> None:
+        """Recompute the freshness label (called every second by the screen)."""
+        view = judge_freshness(last_good_at=self.last_good_at, last_error=self.last_error,
+                               collecting=self.collecting, interval_s=self.interval_s,
+                               now=now or datetime.now(UTC))
+        if view != self.freshness:
+            self.freshness = view
+            self.border_subtitle = view.label
+            self.set_class(view.state is Freshness.STALE, "-stale")
+
+    @staticmethod
+    def error_text(error: ProbeError | None) -> Text:
+        if error is None:
+            return Text("")
+        from console.sanitize import clean
+
+        text = Text()
+        text.append(f"⚠ {clean(error.summary(), limit=200)}", style="bold")
+        if error.message and error.message not in error.summary():
+            text.append(f" — {clean(error.message, limit=300)}")
+        text.append(f"\n  fix: {clean(error.fix, limit=300)}")
+        return text
+
+    # ---------------------------------------------------------------- rendering
+    def redraw(self) -> None:
+        if self.data is None:
+            return
+        self.query_one(".pane-status", Static).update(self.status_line(self.data))
+        rows = self.rows(self.data)
+        if self.filter_text:
+            rows = [r for r in rows if r.matches(self.filter_text)]
+        table = self.query(KeyedTable)
+        if table:
+            table.first().sync(rows)
+
+    def status_line(self, data: T) -> RenderableType:
+        return Text("")
+
+    def rows(self, data: T) -> list[Row]:
+        return []
+
+    def headline(self) -> Text:
+        """A few words for the summary strip."""
+        if self.data is None:
+            return Text(self.freshness.label, style="dim")
+        return self.summary(self.data)
+
+    def summary(self, data: T) -> Text:
+        return Text("")
+
+    def detail(self, key: str) -> Detail | None:
+        return None
+
+    # ---------------------------------------------------------------- filtering
+    def start_filter(self) -> None:
+        self.add_class("-filtering")
+        field = self.query_one(Input)
+        field.value = self.filter_text
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        self.redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.body.focus()
+        if not self.filter_text:
+            self.remove_class("-filtering")
+
+    def clear_filter(self) -> bool:
+        """Esc: clear an active filter. Returns False when there was none."""
+        if not self.has_class("-filtering"):
+            return False
+        self.filter_text = ""
+        self.query_one(Input).value = ""
+        self.remove_class("-filtering")
+        self.redraw()
+        self.body.focus()
+        return True
+
+    @property
+    def stale(self) -> bool:
+        return self.freshness.state is Freshness.STALE

@@ -1,0 +1,100 @@
+"""Pane 4: the latest lines of the service's log groups, errors highlighted.
+
+Lines are sanitised before they reach the `Log` widget (which would pass escape sequences to
+the terminal) and coloured at render time by `SeverityHighlighter`. The full tail experience
+(pause, history, filters, detail) is the log screen, opened with `l`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widget import Widget
+from textual.widgets import Log
+
+from console.panes.base import Pane
+from console.sanitize import clean
+from console.severity import Severity, severity_of
+from console.styles import BAD, GOOD, MUTED
+from console.widgets.severity_highlighter import SeverityHighlighter
+from probes.logs import LogBatch, LogEvent
+from probes.result import ProbeResult
+
+KEEP_LINES = 1_000
+PREFIX = 18  # "HH:MM:SS abcdefgh "
+
+
+def stream_label(stream: str) -> str:
+    """``ecs/app/5f3c…e1`` -> the task id's last 8 characters: which task said it."""
+    return stream.rsplit("/", 1)[-1][-8:]
+
+
+def format_line(event: LogEvent, width: int = 2_000) -> str:
+    moment = datetime.fromtimestamp(event.timestamp / 1000, UTC)
+    return (f"{moment:%H:%M:%S} {clean(stream_label(event.stream), limit=8):<8} "
+            f"{clean(event.message, limit=width)}")
+
+
+class LogsPane(Pane[LogBatch]):
+    probe = "logs"
+    title = "Logs"
+    number = 4
+
+    def __init__(self, interval_s: float = 2.0, **kwargs) -> None:
+        super().__init__(interval_s, **kwargs)
+        self.events: deque[LogEvent] = deque(maxlen=KEEP_LINES)
+        self.errors = 0
+        self.groups: tuple[str, ...] = ()
+        self.highlighter = SeverityHighlighter(prefix_width=PREFIX)
+
+    def compose_body(self) -> ComposeResult:
+        log = Log(highlight=True, max_lines=KEEP_LINES, id="logs-log")
+        log.highlighter = self.highlighter
+        yield log
+
+    @property
+    def body(self) -> Widget:
+        return self.query_one(Log)
+
+    def apply(self, result: ProbeResult[LogBatch]) -> None:
+        if result.ok and result.data is not None:
+            self.groups = result.data.groups
+            new = result.data.events
+            self.events.extend(new)
+            self.errors += sum(1 for e in new if severity_of(e.message) >= Severity.ERROR)
+            self.data = result.data
+            self.last_good_at = result.fetched_at
+            self.last_error = None
+            self.collecting = False
+            if new:
+                lines = [format_line(e) for e in new if self._wanted(e)]
+                if lines:
+                    self.query_one(Log).write_lines(lines)
+            self.query_one(".pane-status").update(self.status_line(result.data))
+            self.tick()
+        else:
+            super().apply(result)
+
+    def _wanted(self, event: LogEvent) -> bool:
+        return not self.filter_text or self.filter_text.lower() in event.message.lower()
+
+    def redraw(self) -> None:
+        """Re-render from the kept events (after the filter changed)."""
+        self.highlighter.needle = self.filter_text
+        log = self.query_one(Log)
+        log.clear()
+        log.write_lines([format_line(e) for e in self.events if self._wanted(e)])
+
+    def status_line(self, data: LogBatch) -> Text:
+        text = Text(f"{len(self.events)} lines", style=MUTED)
+        text.append(" · ")
+        text.append(f"{self.errors} errors", style=BAD if self.errors else GOOD)
+        text.append(f" · {', '.join(clean(g, limit=60) for g in data.groups)}", style=MUTED)
+        text.append("  (l: full log view)", style=MUTED)
+        return text
+
+    def summary(self, data: LogBatch) -> Text:
+        return Text(f"{self.errors} errors", style=BAD if self.errors else GOOD)

@@ -1,0 +1,166 @@
+"""The dashboard: header with the verdict, six panes, and a summary strip on small terminals.
+
+Layout: at 100x30 and up the six panes share a grid; below that (or when zoomed with `z`) one
+pane fills the screen and the summary strip shows every pane's headline, with the number keys
+switching panes. Resizing only toggles CSS classes: no widget is rebuilt, nothing is lost.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from textual import events
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer
+
+from console.config import Environment
+from console.panes import PANE_CLASSES
+from console.panes.base import Pane
+from console.screens.detail import DetailScreen
+from console.widgets.status_header import StatusHeader
+from console.widgets.summary_strip import SummaryStrip
+from probes.result import ProbeResult
+from probes.suite import Connection
+from probes.verdict import judge
+
+COMPACT_WIDTH = 100
+COMPACT_HEIGHT = 30
+
+
+class DashboardScreen(Screen):
+    BINDINGS = [
+        *(Binding(str(n), f"show_pane({n})", f"Pane {n}", show=False, id=f"pane.{n}")
+          for n in range(1, 7)),
+        Binding("z", "zoom", "Zoom", id="zoom"),
+        Binding("slash", "filter", "Filter", id="filter"),
+        Binding("escape", "back", "Back", show=False, id="back"),
+    ]
+
+    def __init__(self, env: Environment, connection: Connection,
+                 intervals: dict[str, float]) -> None:
+        super().__init__()
+        self.env = env
+        self.connection = connection
+        self.intervals = intervals
+        self.panes: dict[str, Pane[Any]] = {
+            cls.probe: cls(interval_s=intervals.get(cls.probe, 30.0)) for cls in PANE_CLASSES
+        }
+        self.active = "ecs"
+        self.zoomed = False
+
+    def compose(self) -> ComposeResult:
+        header = StatusHeader(self.env.name, self.env.aws.region, self.env.write,
+                              self.env.aws.endpoint_url, id="header")
+        header.identity = self.connection.identity
+        yield header
+        yield SummaryStrip(id="summary")
+        with Container(id="grid"):
+            yield from self.panes.values()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)
+        self._layout(self.size.width, self.size.height)
+        self.action_show_pane(self.panes[self.active].number)
+
+    # ---------------------------------------------------------------- data
+    def apply(self, result: ProbeResult[Any]) -> None:
+        pane = self.panes.get(result.probe)
+        if pane is None:
+            return
+        pane.apply(result)
+        self._refresh_verdict()
+        self._refresh_summary()
+
+    def mark_collecting(self, probe: str) -> None:
+        pane = self.panes.get(probe)
+        if pane is not None:
+            pane.mark_collecting()
+
+    def _refresh_verdict(self) -> None:
+        verdict = judge(stack=self.panes["stack"].data, service=self.panes["ecs"].data,
+                        targets=self.panes["targets"].data, alarms=self.panes["alarms"].data)
+        self.query_one(StatusHeader).verdict = verdict
+
+    def _refresh_summary(self) -> None:
+        strip = self.query_one(SummaryStrip)
+        if strip.display:
+            strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(), name == self.active)
+                        for name, p in self.panes.items()])
+
+    def _tick(self) -> None:
+        now = datetime.now(UTC)
+        for pane in self.panes.values():
+            pane.tick(now)
+
+    # ---------------------------------------------------------------- layout
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width, event.size.height)
+
+    def _layout(self, width: int, height: int) -> None:
+        compact = width < COMPACT_WIDTH or height < COMPACT_HEIGHT
+        self.set_class(compact, "-compact")
+        single = compact or self.zoomed
+        self.set_class(single, "-single")
+        self.query_one(SummaryStrip).display = single
+        self._refresh_summary()
+
+    @property
+    def is_single(self) -> bool:
+        return self.has_class("-single")
+
+    # ---------------------------------------------------------------- keys
+    def action_show_pane(self, number: int) -> None:
+        pane = next(p for p in self.panes.values() if p.number == number)
+        for name, other in self.panes.items():
+            other.set_class(other is pane, "-active")
+            if other is pane:
+                self.active = name
+        pane.body.focus()
+        self._refresh_summary()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        for name, pane in self.panes.items():
+            if event.widget in pane.walk_children() and name != self.active:
+                self.active = name
+                for other in self.panes.values():
+                    other.set_class(other is pane, "-active")
+                self._refresh_summary()
+
+    def action_zoom(self) -> None:
+        """Toggle the focused pane full screen."""
+        self.zoomed = not self.zoomed
+        self._layout(self.size.width, self.size.height)
+        self.panes[self.active].body.focus()
+
+    def action_filter(self) -> None:
+        self.panes[self.active].start_filter()
+
+    def action_back(self) -> None:
+        pane = self.panes[self.active]
+        if pane.clear_filter():
+            return
+        if self.zoomed:
+            self.action_zoom()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        for pane in self.panes.values():
+            if event.data_table in pane.walk_children():
+                detail = pane.detail(str(event.row_key.value))
+                if detail is not None:
+                    self.app.push_screen(DetailScreen(detail))
+                return
+
+    def palette_commands(self):
+        for pane in self.panes.values():
+            yield SystemCommand(f"Show pane {pane.number}: {pane.title}",
+                                f"Jump to the {pane.title} pane",
+                                lambda n=pane.number: self.action_show_pane(n))
+        yield SystemCommand("Zoom the focused pane", "Toggle full screen for the focused pane",
+                            self.action_zoom)
+        yield SystemCommand("Filter the focused pane", "Show only rows containing some text",
+                            self.action_filter)

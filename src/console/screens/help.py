@@ -1,0 +1,59 @@
+"""`?`: every key that works where you are, with what it does."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+NAVIGATION = (
+    ("↑ ↓ / PgUp PgDn / Home End", "move in a table or log"),
+    ("Enter", "open the row's detail"),
+    ("Tab / Shift+Tab", "next / previous pane"),
+    ("Esc", "clear the filter, leave zoom, close a dialog"),
+    ("Ctrl+P", "command palette: every command, searchable"),
+)
+
+
+def key_label(key: str) -> str:
+    names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
+    return ", ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 80%; max-width: 100; height: 85%; border: round $accent;
+        background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help.close")]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold")
+        table.add_column()
+        seen: set[str] = set()
+        screen = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            description = binding.description or binding.action
+            marker = f"{key}:{description}"
+            if marker in seen or binding.action == "close":
+                continue
+            seen.add(marker)
+            note = "" if active.enabled else " (not available here)"
+            table.add_row(Text(key_label(key)), Text(description + note))
+        for key, description in NAVIGATION:
+            table.add_row(Text(key), Text(description))
+        with VerticalScroll() as box:
+            box.border_title = "Keys (Esc closes) — remap them in the config file's [keys]"
+            yield Static(table)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

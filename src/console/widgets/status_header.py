@@ -1,0 +1,72 @@
+"""The header: environment, account, identity, region, read-only badge, UTC clock, verdict."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from console.sanitize import clean
+from probes.identity import CallerIdentity
+from probes.verdict import Level, Verdict
+
+VERDICT_STYLE = {
+    Level.OK: "bold black on green",
+    Level.DEGRADED: "bold black on yellow",
+    Level.DOWN: "bold white on red",
+    Level.UNKNOWN: "bold black on grey70",
+}
+
+
+class StatusHeader(Static):
+    """Two lines: who/where, then the verdict with its reasons."""
+
+    DEFAULT_CSS = """
+    StatusHeader { height: 2; background: $panel; text-wrap: nowrap; text-overflow: ellipsis; }
+    """
+
+    verdict: reactive[Verdict | None] = reactive(None)
+    identity: reactive[CallerIdentity | None] = reactive(None)
+
+    def __init__(self, env_name: str, region: str, write: bool, endpoint: str | None,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.env_name = env_name
+        self.aws_region = region
+        self.write = write
+        self.endpoint = endpoint
+        self.connection_note = "connecting…"
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def render(self) -> Text:
+        now = datetime.now(UTC)
+        line = Text(no_wrap=True, overflow="ellipsis")
+        # Most important first: a narrow terminal cuts from the right.
+        line.append(f" {clean(self.env_name, limit=40)} ", style="bold")
+        badge = " WRITE " if self.write else " READ-ONLY "
+        line.append(badge, style="bold black on yellow" if self.write else "bold black on cyan")
+        line.append(f" {now:%H:%M:%S} UTC  {clean(self.aws_region, limit=20)}")
+        ident = self.identity
+        if ident is not None and ident.account:
+            line.append(f"  {clean(ident.account, limit=20)}")
+            line.append(f"  {clean(ident.short, limit=60)}", style="dim")
+        else:
+            line.append(f"  {self.connection_note}", style="dim")
+        if self.endpoint:
+            line.append(f"  {clean(self.endpoint, limit=40)}", style="dim")
+        verdict = self.verdict
+        second = Text(no_wrap=True, overflow="ellipsis")
+        if verdict is None:
+            second.append(" … waiting for the first data ", style="dim")
+        else:
+            second.append(f" {verdict.level.value} ", style=VERDICT_STYLE[verdict.level])
+            if verdict.reasons:
+                second.append(" " + clean(" · ".join(verdict.reasons), limit=300))
+        both = Text("\n").join([line, second])
+        both.no_wrap = True
+        both.overflow = "ellipsis"
+        return both
