@@ -44,13 +44,13 @@ class ConsoleApp(App[int]):
         super().__init__()
         self.env = env
         self.connection = connection
-        self.probes = probes or build_probes(
+        self.probes = probes if probes is not None else build_probes(
             connection.ctx, connection.deployment, intervals=env.intervals,
             cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
             cost_cache_ttl_s=env.cost_cache_ttl_s)
         self.scheduler = Scheduler(self.probes.values(), self._on_result,
                                    on_collect_start=self._on_collect_start,
-                                   renew_session=connection.ctx.renew)
+                                   renew_session=connection.ctx.renew if connection.ctx else None)
         self._start_probes = start_probes
         self.dashboard = DashboardScreen(env, connection,
                                          {n: p.interval_s for n, p in self.probes.items()})

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from botocore import exceptions as bx
+from botocore.parsers import ResponseParserError
 
 
 class ErrorKind(StrEnum):
@@ -195,7 +196,7 @@ def classify(exc: BaseException, *, action: str | None = None, profile: str | No
     if isinstance(exc, bx.NoRegionError):
         return ProbeError(ErrorKind.OTHER, "no AWS region is set",
                           "pass --region eu-west-1 or set AWS_REGION", action)
-    if isinstance(exc, bx.ResponseParserError):
+    if isinstance(exc, ResponseParserError):
         return ProbeError(
             ErrorKind.OTHER,
             "the endpoint answered with something that is not an AWS response",

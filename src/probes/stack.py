@@ -19,6 +19,10 @@ OPERATION_STARTS = frozenset({
 })
 
 
+_CANCELLED = ("Resource creation cancelled", "Resource update cancelled",
+              "Resource deletion cancelled", "Resource import cancelled")
+
+
 def is_failure_status(status: str) -> bool:
     return status.endswith("_FAILED") or "ROLLBACK" in status
 
@@ -56,6 +60,16 @@ class StackSnapshot:
     @property
     def failed(self) -> bool:
         return is_failure_status(self.status)
+
+    @property
+    def root_causes(self) -> tuple[StackEvent, ...]:
+        """The failures that explain the rest, oldest first: CloudFormation cancels the other
+        resources of a failed operation ("Resource creation cancelled"); the first real
+        `*_FAILED` reason is the one to read."""
+        return tuple(reversed([
+            e for e in self.failures
+            if e.status.endswith("_FAILED") and e.reason and not e.reason.startswith(_CANCELLED)
+        ]))
 
     @property
     def in_progress(self) -> bool:

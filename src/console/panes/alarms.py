@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from console.clock import now as utcnow
 from console.panes.base import Detail, Pane
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell
 from console.timeparse import ago
 from console.widgets.keyed_table import Row
 from probes.alarms import Alarm, AlarmsSnapshot
-from probes.result import utcnow
 
 
 def _for(alarm: Alarm) -> str:
@@ -21,7 +21,8 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
     probe = "alarms"
     title = "Alarms"
     number = 5
-    columns = (("State", 9), ("Alarm", 30), ("For", 5), ("Reason", None))
+    interval_s = 30.0
+    columns = (("State", 9), ("Alarm", 30), ("For", 6), ("Reason", None))
 
     def status_line(self, s: AlarmsSnapshot) -> Text:
         firing = len(s.firing)

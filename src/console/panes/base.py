@@ -9,7 +9,7 @@ the pane's rows; Enter opens a row's detail.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.console import RenderableType
@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
+from console import clock
 from console.freshness import Freshness, FreshnessView, judge_freshness
 from console.widgets.keyed_table import KeyedTable, Row
 from probes.errors import ProbeError
@@ -56,10 +57,12 @@ class Pane(Vertical, Generic[T]):
     title: ClassVar[str] = ""
     number: ClassVar[int] = 0
     columns: ClassVar[tuple[tuple[str, int | None], ...]] = ()
+    interval_s: float = 30.0  # the probe's default; the dashboard passes the configured one
 
-    def __init__(self, interval_s: float = 30.0, **kwargs) -> None:
+    def __init__(self, interval_s: float | None = None, **kwargs) -> None:
         super().__init__(id=f"pane-{self.probe}", **kwargs)
-        self.interval_s = interval_s
+        if interval_s is not None:
+            self.interval_s = interval_s
         self.data: T | None = None
         self.last_good_at: datetime | None = None
         self.last_error: ProbeError | None = None
@@ -114,7 +117,7 @@ class Pane(Vertical, Generic[T]):
         """Recompute the freshness label (called every second by the screen)."""
         view = judge_freshness(last_good_at=self.last_good_at, last_error=self.last_error,
                                collecting=self.collecting, interval_s=self.interval_s,
-                               now=now or datetime.now(UTC))
+                               now=now or clock.now())
         if view != self.freshness:
             self.freshness = view
             self.border_subtitle = view.label

@@ -32,8 +32,7 @@ def gauge(fraction: float, width: int = 10) -> str:
 
 def budget_line(b: Budget) -> Text:
     style = BAD if b.exceeded else ("yellow" if b.used_fraction > 0.8 else GOOD)
-    text = Text(f"{clean(b.name, limit=40)} ", style="bold")
-    text.append(gauge(b.used_fraction), style=style)
+    text = Text(gauge(b.used_fraction), style=style)
     text.append(f" {b.used_fraction:.0%} of {b.limit:,.0f} {clean(b.unit, limit=5)}",
                 style=style)
     if b.forecast_fraction is not None:
@@ -41,6 +40,7 @@ def budget_line(b: Budget) -> Text:
                     style=BAD if b.forecast_fraction > 1 else "")
     if b.exceeded:
         text.append(" EXCEEDED", style=BAD)
+    text.append(f"  {clean(b.name, limit=60)}", style=MUTED)
     return text
 
 
@@ -48,7 +48,8 @@ class CostsPane(Pane[CostSnapshot]):
     probe = "costs"
     title = "Costs"
     number = 6
-    columns = (("Service", 26), ("MTD", 9), ("Share", 6), ("Daily", None))
+    interval_s = 6 * 3600.0
+    columns = (("MTD", 9), ("Service", None))
 
     def data_time(self, result: ProbeResult[CostSnapshot]) -> datetime:
         return result.data.as_of if result.data is not None else result.fetched_at
@@ -70,10 +71,8 @@ class CostsPane(Pane[CostSnapshot]):
     def rows(self, s: CostSnapshot) -> list[Row]:
         total = s.total or 1.0
         return [Row(x.service, (
-            cell(x.service, limit=60),
             cell(f"{x.amount:,.2f}"),
-            cell(f"{x.amount / total:.0%}"),
-            cell(spark(x.daily[-14:]), "cyan"),
+            cell(f"{x.service} ({x.amount / total:.0%})", limit=80),
         )) for x in s.services]
 
     def summary(self, s: CostSnapshot) -> Text:

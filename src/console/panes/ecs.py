@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from console.clock import now as utcnow
 from console.panes.base import Detail, Pane
+from console.panes.logs import short_task_id
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell, status_style
 from console.timeparse import ago
 from console.widgets.keyed_table import Row
 from probes.ecs import EcsTask, ServiceSnapshot
-from probes.result import utcnow
 
 EVENTS_SHOWN = 2
 
@@ -23,6 +24,7 @@ class EcsPane(Pane[ServiceSnapshot]):
     probe = "ecs"
     title = "ECS service & tasks"
     number = 2
+    interval_s = 10.0
     columns = (("Task", 8), ("Status", 8), ("Health", 9), ("Rev", 3), ("Up", 5),
                ("Exit", 4), ("Stopped reason", None))
 
@@ -54,7 +56,7 @@ class EcsPane(Pane[ServiceSnapshot]):
         codes = ",".join(str(c) for c in t.exit_codes) or "-"
         failed = t.failed
         return Row(t.task_arn, (
-            cell(t.task_id[:8]),
+            cell(short_task_id(t.task_id)),
             status_cell(t.last_status),
             status_cell(t.health),
             cell(t.revision.rsplit(":", 1)[-1]),

@@ -27,9 +27,14 @@ KEEP_LINES = 1_000
 PREFIX = 18  # "HH:MM:SS abcdefgh "
 
 
+def short_task_id(task_id: str) -> str:
+    """The first 8 characters of a task id: what the ECS pane and the log pane both show."""
+    return task_id[:8]
+
+
 def stream_label(stream: str) -> str:
-    """``ecs/app/5f3c…e1`` -> the task id's last 8 characters: which task said it."""
-    return stream.rsplit("/", 1)[-1][-8:]
+    """``ecs/app/5f3c…`` -> the task's short id: which task said it."""
+    return short_task_id(stream.rsplit("/", 1)[-1])
 
 
 def format_line(event: LogEvent, width: int = 2_000) -> str:
@@ -42,13 +47,18 @@ class LogsPane(Pane[LogBatch]):
     probe = "logs"
     title = "Logs"
     number = 4
+    interval_s = 2.0
 
-    def __init__(self, interval_s: float = 2.0, **kwargs) -> None:
+    def __init__(self, interval_s: float | None = None, **kwargs) -> None:
         super().__init__(interval_s, **kwargs)
         self.events: deque[LogEvent] = deque(maxlen=KEEP_LINES)
         self.errors = 0
         self.groups: tuple[str, ...] = ()
         self.highlighter = SeverityHighlighter(prefix_width=PREFIX)
+
+    DEFAULT_CSS = """
+    LogsPane > Log { overflow-x: hidden; }
+    """
 
     def compose_body(self) -> ComposeResult:
         log = Log(highlight=True, max_lines=KEEP_LINES, id="logs-log")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from console.clock import now as utcnow
 from console.panes.base import Detail, Pane
 from console.sanitize import clean, clean_block
 from console.styles import BAD, MUTED, cell, status_style
 from console.timeparse import ago
 from console.widgets.keyed_table import Row
-from probes.result import utcnow
 from probes.stack import StackSnapshot
 
 
@@ -17,7 +17,8 @@ class StackPane(Pane[StackSnapshot]):
     probe = "stack"
     title = "Stack"
     number = 1
-    columns = (("Time", 8), ("Resource", 18), ("Status: reason", None))
+    interval_s = 30.0
+    columns = (("Time", 5), ("Resource", 18), ("Status: reason", None))
 
     def status_line(self, s: StackSnapshot) -> Text:
         text = Text(no_wrap=False)
@@ -27,12 +28,11 @@ class StackPane(Pane[StackSnapshot]):
         if s.last_updated:
             text.append(f"  updated {ago((utcnow() - s.last_updated).total_seconds())} ago",
                         style=MUTED)
-        for failure in s.failures[:2]:
-            if failure.reason:
-                text.append("\n✗ ", style=BAD)
-                text.append(f"{clean(failure.logical_id, limit=40)} {clean(failure.status)}: ",
-                            style=BAD)
-                text.append(clean(failure.reason, limit=160))
+        for failure in s.root_causes[:2]:
+            text.append("\n✗ ", style=BAD)
+            text.append(f"{clean(failure.logical_id, limit=40)} {clean(failure.status)}: ",
+                        style=BAD)
+            text.append(clean(failure.reason, limit=240))
         return text
 
     def rows(self, s: StackSnapshot) -> list[Row]:
@@ -45,7 +45,7 @@ class StackPane(Pane[StackSnapshot]):
             if e.reason:
                 status.append(": " + clean(e.reason, limit=300), style=style)
             rows.append(Row(e.event_id, (
-                cell(f"{e.timestamp:%H:%M:%S}", MUTED),
+                cell(f"{e.timestamp:%H:%M}", MUTED),
                 cell(e.logical_id, style, 60),
                 status,
             )))

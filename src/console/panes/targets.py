@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.text import Text
 
 from console.panes.base import Detail, Pane
@@ -22,7 +24,8 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
     probe = "targets"
     title = "Targets"
     number = 3
-    columns = (("Target", 15), ("Port", 4), ("State", 9), ("Reason: description", None))
+    interval_s = 15.0
+    columns = (("Target", 12), ("Port", 4), ("State", 9), ("Reason: description", None))
 
     def status_line(self, s: TargetHealthSnapshot) -> Text:
         text = Text()
@@ -31,6 +34,12 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
         text.append(f"{s.healthy_count}/{total} healthy", style=style)
         if s.no_healthy_target:
             text.append("  → the ALB answers 503", style=BAD)
+        reasons = Counter((t.reason, t.description) for t in s.targets
+                          if t.state == "unhealthy")
+        for (reason, description), count in reasons.most_common(2):
+            text.append(f"\n✗ {clean(reason, limit=60)} ×{count}", style=BAD)
+            if description:
+                text.append(f": {clean(description, limit=160)}")
         for lb in s.load_balancers:
             text.append(f"\n{clean(lb.dns_name, limit=100)}", style=MUTED)
             if lb.state and lb.state != "active":

@@ -7,7 +7,6 @@ switching panes. Resizing only toggles CSS classes: no widget is rebuilt, nothin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from textual import events
@@ -17,6 +16,7 @@ from textual.containers import Container
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer
 
+from console import clock
 from console.config import Environment
 from console.panes import PANE_CLASSES
 from console.panes.base import Pane
@@ -33,11 +33,13 @@ COMPACT_HEIGHT = 30
 
 class DashboardScreen(Screen):
     BINDINGS = [
-        *(Binding(str(n), f"show_pane({n})", f"Pane {n}", show=False, id=f"pane.{n}")
-          for n in range(1, 7)),
+        *(Binding(str(cls.number), f"show_pane({cls.number})", f"{cls.title} pane", show=False,
+                  id=f"pane.{cls.number}")
+          for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("z", "zoom", "Zoom", id="zoom"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "back", "Back", show=False, id="back"),
+        Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
     ]
 
     def __init__(self, env: Environment, connection: Connection,
@@ -47,7 +49,7 @@ class DashboardScreen(Screen):
         self.connection = connection
         self.intervals = intervals
         self.panes: dict[str, Pane[Any]] = {
-            cls.probe: cls(interval_s=intervals.get(cls.probe, 30.0)) for cls in PANE_CLASSES
+            cls.probe: cls(interval_s=intervals.get(cls.probe)) for cls in PANE_CLASSES
         }
         self.active = "ecs"
         self.zoomed = False
@@ -93,7 +95,7 @@ class DashboardScreen(Screen):
                         for name, p in self.panes.items()])
 
     def _tick(self) -> None:
-        now = datetime.now(UTC)
+        now = clock.now()
         for pane in self.panes.values():
             pane.tick(now)
 
@@ -155,6 +157,12 @@ class DashboardScreen(Screen):
                     self.app.push_screen(DetailScreen(detail))
                 return
 
+    def action_open_diagnostics(self) -> None:
+        """Every troubleshooting-guide diagnostic, run now, on a screen of its own."""
+        from console.screens.diagnostics import DiagnosticsScreen
+
+        self.app.push_screen(DiagnosticsScreen(self.connection, self.panes))
+
     def palette_commands(self):
         for pane in self.panes.values():
             yield SystemCommand(f"Show pane {pane.number}: {pane.title}",
@@ -164,3 +172,5 @@ class DashboardScreen(Screen):
                             self.action_zoom)
         yield SystemCommand("Filter the focused pane", "Show only rows containing some text",
                             self.action_filter)
+        yield SystemCommand("Diagnostics", "Run every troubleshooting-guide diagnostic",
+                            self.action_open_diagnostics)

@@ -38,21 +38,26 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")
         table.add_column()
-        seen: set[str] = set()
         screen = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else self.app.screen
+        table.add_row(Text("Keys here", style="underline"), Text("(binding id, for [keys] in the "
+                                                                 "config file)", style="dim"))
+        seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            description = binding.description or binding.action
-            marker = f"{key}:{description}"
-            if marker in seen or binding.action == "close":
+            # Ours all carry an id (remappable); Textual's built-ins are summarised below.
+            if not binding.id or binding.id in seen or binding.action == "close":
                 continue
-            seen.add(marker)
+            seen.add(binding.id)
             note = "" if active.enabled else " (not available here)"
-            table.add_row(Text(key_label(key)), Text(description + note))
+            table.add_row(Text(key_label(key)),
+                          Text(f"{binding.description or binding.action}{note}  ")
+                          + Text(binding.id, style="dim"))
+        table.add_row(Text(""), Text(""))
+        table.add_row(Text("Everywhere", style="underline"), Text(""))
         for key, description in NAVIGATION:
             table.add_row(Text(key), Text(description))
         with VerticalScroll() as box:
-            box.border_title = "Keys (Esc closes) — remap them in the config file's [keys]"
+            box.border_title = "Keys: Esc closes"
             yield Static(table)
 
     def action_close(self) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from console import clock
 from console.sanitize import clean
 from probes.identity import CallerIdentity
 from probes.verdict import Level, Verdict
@@ -43,7 +42,7 @@ class StatusHeader(Static):
         self.set_interval(1.0, self.refresh)
 
     def render(self) -> Text:
-        now = datetime.now(UTC)
+        now = clock.now()
         line = Text(no_wrap=True, overflow="ellipsis")
         # Most important first: a narrow terminal cuts from the right.
         line.append(f" {clean(self.env_name, limit=40)} ", style="bold")
