@@ -15,6 +15,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from console.action_flow import ActionFlow
 from console.config import Environment, cache_dir
 from console.messages import ProbeStarted, ProbeUpdated
 from console.screens.dashboard import DashboardScreen
@@ -54,6 +55,7 @@ class ConsoleApp(App[int]):
         self._start_probes = start_probes
         self.dashboard = DashboardScreen(env, connection,
                                          {n: p.interval_s for n, p in self.probes.items()})
+        self.actions = ActionFlow(self)
         if env.file.theme:
             self.theme = env.file.theme
         if env.file.keys:
@@ -111,8 +113,19 @@ class ConsoleApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    def start_action(self, action_id: str, **context: Any) -> bool:
+        """Start an action's flow (inputs, plan, confirmation, run); refused in read-only."""
+        return self.actions.start(action_id, subject=context.get("subject"))
+
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
+        from console.actions import ACTION_CLASSES
+
+        for cls in ACTION_CLASSES:
+            reason = self.actions.availability(cls.id)
+            suffix = f" ({reason}: disabled)" if reason else ""
+            yield SystemCommand(f"Action: {cls.title}{suffix}", cls.description,
+                                lambda action_id=cls.id: self.start_action(action_id))
         yield SystemCommand("Refresh all panes now", "Collect every probe now",
                             self.action_refresh)
         yield SystemCommand("Keys", "List every key", self.action_help)

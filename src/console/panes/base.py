@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -36,6 +37,14 @@ class Detail:
     body: RenderableType
     kind: str = ""  # e.g. "alarm": lets the detail screen fetch more (datapoints)
     subject: Any = None
+
+
+def action_bindings(pane: str) -> list[Binding]:
+    """The keys of the actions that belong to `pane` (see console.actions)."""
+    from console.actions import actions_for_pane
+
+    return [Binding(cls.key, f"act('{cls.id}')", cls.title, id=f"action.{cls.id}",
+                    show=False) for cls in actions_for_pane(pane) if cls.key]
 
 
 class Pane(Vertical, Generic[T]):
@@ -165,6 +174,20 @@ class Pane(Vertical, Generic[T]):
 
     def detail(self, key: str) -> Detail | None:
         return None
+
+    # ---------------------------------------------------------------- actions
+    def subject(self) -> Any:
+        """What an action started from this pane acts on: the highlighted row's object."""
+        return None
+
+    def action_act(self, action_id: str) -> None:
+        self.app.start_action(action_id, subject=self.subject())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "act" and parameters:
+            reason = self.app.actions.availability(str(parameters[0]))
+            return None if reason else True  # greyed out (read-only) but listed
+        return True
 
     # ---------------------------------------------------------------- filtering
     def start_filter(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from console.clock import now as utcnow
-from console.panes.base import Detail, Pane
+from console.panes.base import Detail, Pane, action_bindings
 from console.panes.logs import short_task_id
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell, status_style
@@ -25,6 +25,7 @@ class EcsPane(Pane[ServiceSnapshot]):
     title = "ECS service & tasks"
     number = 2
     interval_s = 10.0
+    BINDINGS = action_bindings("ecs")
     columns = (("Task", 8), ("Status", 8), ("Health", 9), ("Rev", 3), ("Up", 5),
                ("Exit", 4), ("Stopped reason", None))
 
@@ -71,6 +72,10 @@ class EcsPane(Pane[ServiceSnapshot]):
         if s.failed_tasks:
             text.append(f" {len(s.failed_tasks)} failed", style=BAD)
         return text
+
+    def subject(self) -> EcsTask | None:
+        key = self.body.cursor_key if self.data is not None else None
+        return self.task(key) if key else None
 
     def task(self, key: str) -> EcsTask | None:
         if self.data is None:
