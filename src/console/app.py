@@ -17,7 +17,10 @@ from textual.screen import Screen
 
 from console.action_flow import ActionFlow
 from console.config import Environment, cache_dir
+from console.incident_flow import IncidentFlow, recorder_for  # incident timeline (issue 5)
 from console.messages import ProbeStarted, ProbeUpdated
+from console.runbooks.loader import load_runbooks
+from console.runbooks.session import RunbookSession
 from console.screens.dashboard import DashboardScreen
 from console.screens.help import HelpScreen
 from probes.result import Probe, ProbeResult
@@ -56,6 +59,11 @@ class ConsoleApp(App[int]):
         self.dashboard = DashboardScreen(env, connection,
                                          {n: p.interval_s for n, p in self.probes.items()})
         self.actions = ActionFlow(self)
+        self.runbooks, self.runbook_problems = load_runbooks()
+        self.runbook_sessions: dict[str, RunbookSession] = {}
+        # Incident timeline (issue 5): actions and runbooks record through `self.incidents`.
+        self.incidents = recorder_for(self)
+        self.incident_flow = IncidentFlow(self, self.incidents)
         if env.file.theme:
             self.theme = env.file.theme
         if env.file.keys:
@@ -67,6 +75,7 @@ class ConsoleApp(App[int]):
     def on_mount(self) -> None:
         if self._start_probes:
             self.scheduler.start()
+        self.incident_flow.start()  # incident timeline (issue 5): header, resume offer
 
     async def on_unmount(self) -> None:
         await self.scheduler.stop()
@@ -99,6 +108,7 @@ class ConsoleApp(App[int]):
 
     def on_probe_updated(self, message: ProbeUpdated) -> None:
         self.dashboard.apply(message.result)
+        self.incident_flow.observe(message.result)  # incident timeline (issue 5)
 
     def on_probe_started(self, message: ProbeStarted) -> None:
         self.dashboard.mark_collecting(message.probe)
@@ -117,6 +127,50 @@ class ConsoleApp(App[int]):
         """Start an action's flow (inputs, plan, confirmation, run); refused in read-only."""
         return self.actions.start(action_id, subject=context.get("subject"))
 
+    def action_runbooks(self) -> None:
+        """`b`: pick a runbook to start (or to go back to)."""
+        from console.screens.runbook_picker import RunbookPickerScreen
+
+        def chosen(runbook_id: str | None) -> None:
+            if runbook_id:
+                self.start_runbook(runbook_id)
+
+        self.push_screen(RunbookPickerScreen(self.runbooks, self.runbook_problems), chosen)
+
+    def start_runbook(self, runbook_id: str) -> bool:
+        """Open a runbook's guided screen; opens an incident of its severity if none is."""
+        from console.screens.runbook import RunbookScreen
+
+        runbook = self.runbooks.get(runbook_id)
+        if runbook is None:
+            self.notify(f"unknown runbook {runbook_id!r}", severity="error")
+            return False
+        session = self.runbook_sessions.get(runbook_id)
+        if session is None:
+            session = RunbookSession(runbook, record=self._record_runbook)
+            self.runbook_sessions[runbook_id] = session
+            recorder = getattr(self, "incidents", None)
+            who = self.connection.identity.arn
+            if recorder is not None:
+                if recorder.current() is None and runbook.severity:
+                    recorder.open(runbook.severity, runbook.title, who)
+                elif recorder.current() is not None:
+                    session.restore(self._runbook_entries(recorder))
+            session.start()
+        self.push_screen(RunbookScreen(session))
+        return True
+
+    def _record_runbook(self, runbook_id: str, step_id: str, event: str, detail: str) -> None:
+        recorder = getattr(self, "incidents", None)
+        if recorder is not None and recorder.current() is not None:
+            recorder.record_runbook(runbook_id, step_id, event, detail,
+                                    self.connection.identity.arn)
+
+    @staticmethod
+    def _runbook_entries(recorder: Any) -> list[dict[str, Any]]:
+        loaded = recorder.load(recorder.current().id)
+        return [e for e in loaded.entries if e.get("kind") == "runbook"]
+
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         from console.actions import ACTION_CLASSES
@@ -129,5 +183,10 @@ class ConsoleApp(App[int]):
         yield SystemCommand("Refresh all panes now", "Collect every probe now",
                             self.action_refresh)
         yield SystemCommand("Keys", "List every key", self.action_help)
+        yield SystemCommand("Runbooks", "Pick a runbook to start", self.action_runbooks)
+        for runbook in self.runbooks.values():
+            yield SystemCommand(f"Runbook: {runbook.title}", runbook.description,
+                                lambda runbook_id=runbook.id: self.start_runbook(runbook_id))
+        yield from self.incident_flow.palette_commands()  # incident timeline (issue 5)
         if isinstance(screen, DashboardScreen):
             yield from screen.palette_commands()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ class Scheduler:
         self._renew_session = renew_session
         self._wake: dict[str, asyncio.Event] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # Callers waiting for a collection that starts after they asked (runbook checks).
+        self._waiters: dict[str, list[tuple[float, asyncio.Future[ProbeResult[Any]]]]] = {}
 
     def start(self) -> None:
         for name in self.states:
@@ -81,6 +84,27 @@ class Scheduler:
         for name in self.states:
             self.refresh(name)
 
+    async def fresh(self, name: str) -> ProbeResult[Any]:
+        """A result collected after this call, without ever running the probe twice at once:
+        wakes the probe's loop and waits for its next collection. Without a running loop
+        (a one-shot command) the probe runs directly."""
+        if name not in self._tasks:
+            return await self.states[name].probe.run()
+        future: asyncio.Future[ProbeResult[Any]] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(name, []).append((time.monotonic(), future))
+        self.refresh(name)
+        return await future
+
+    def _resolve_waiters(self, name: str, started: float, result: ProbeResult[Any]) -> None:
+        pending = []
+        for asked, future in self._waiters.get(name, []):
+            if asked <= started:
+                if not future.done():
+                    future.set_result(result)
+            else:
+                pending.append((asked, future))
+        self._waiters[name] = pending
+
     async def run_once(self, name: str) -> ProbeResult[Any]:
         """One collection outside the loop (for `status` and checks); publishes too."""
         state = self.states[name]
@@ -101,6 +125,7 @@ class Scheduler:
         wake = self._wake[name]
         while True:
             wake.clear()
+            started = time.monotonic()
             state.collecting = True
             if self._on_collect_start:
                 self._on_collect_start(name)
@@ -110,6 +135,7 @@ class Scheduler:
                 state.collecting = False
             state.runs += 1
             await self._publish(result)
+            self._resolve_waiters(name, started, result)
             if result.ok:
                 state.failures = 0
                 state.waiting_for_credentials = False

@@ -86,3 +86,14 @@ async def test_expired_credentials_wait_for_refresh_then_renew_session():
     await scheduler.stop()
     assert renewed == [True]
     assert results[1].data == 7
+
+
+async def test_fresh_waits_for_a_collection_that_started_after_the_request():
+    probe = CountingProbe("p", [1, 2, 3, 4], interval_s=10, hold_s=0.05)
+    scheduler = Scheduler([probe], lambda r: None)
+    scheduler.start()
+    await asyncio.sleep(0.01)  # the first collection is in flight now
+    result = await scheduler.fresh("p")
+    await scheduler.stop()
+    assert result.data == 2, "the in-flight collection began before the request"
+    assert probe.max_running == 1

@@ -1,0 +1,1 @@
+"""Runbooks: the guide's procedures as data files (TOML), and their loader."""
