@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import os
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
+from botocore.loaders import Loader, create_loader
 
 # Services whose API lives in one region whatever the deployment's region.
 GLOBAL_REGIONS = {"ce": "us-east-1", "budgets": "us-east-1", "support": "us-east-1",
@@ -60,6 +62,11 @@ class AwsSettings:
         return cls(**values)
 
 
+@functools.cache
+def _shared_loader() -> Loader:
+    return create_loader()
+
+
 def iam_action(service: str, operation: str) -> str:
     """The IAM action of a call: ("elbv2", "DescribeTargetHealth") ->
     ``elasticloadbalancing:DescribeTargetHealth``."""
@@ -96,6 +103,9 @@ class AwsContext:
 
     def _new_session(self) -> AioSession:
         session = AioSession(profile=self.settings.profile)
+        # Service models and endpoint rules are read from botocore's JSON files once per
+        # process, not once per session: a new session (after `aws sso login`) stays cheap.
+        session.register_component("data_loader", _shared_loader())
         if self.settings.static_credentials:
             session.set_credentials(*self.settings.static_credentials)
         return session

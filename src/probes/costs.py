@@ -128,11 +128,12 @@ def parse_cost_and_usage(pages: list[dict], start: date, end: date) -> tuple[
                 if metric:
                     amount = float(metric.get("Amount", 0) or 0)
                     per_service.setdefault("Total", [0.0] * len(days))[index[day]] += amount
+    # Amounts stay unrounded: many services cost fractions of a cent a day, and rounding
+    # each day before summing loses them. Rounding is for display only.
     services = tuple(sorted(
-        (ServiceCost(name, round(sum(series), 2), tuple(round(x, 2) for x in series))
-         for name, series in per_service.items()),
+        (ServiceCost(name, sum(series), tuple(series)) for name, series in per_service.items()),
         key=lambda s: (-s.amount, s.service)))
-    daily = tuple(round(sum(s.daily[i] for s in services), 2) for i in range(len(days)))
+    daily = tuple(sum(s.daily[i] for s in services) for i in range(len(days)))
     return currency, days, daily, services
 
 
@@ -251,7 +252,7 @@ class CostsProbe(Probe[CostSnapshot]):
                                profile=self.ctx.settings.profile),)
         snapshot = CostSnapshot(
             as_of=as_of, period_start=start, period_end=end, currency=currency,
-            total=round(sum(daily), 2), days=days, daily_totals=daily, services=services,
+            total=sum(daily), days=days, daily_totals=daily, services=services,
             budgets=budgets, errors=errors,
         )
         if self.cache is not None and not errors:

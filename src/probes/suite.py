@@ -44,19 +44,22 @@ async def connect(settings: AwsSettings, stack: str,
     """Open the environment or raise `EnvironmentUnusable` saying why and what to do."""
     ctx = AwsContext(settings)
     try:
-        identity_result = await IdentityProbe(ctx).run()
+        # Who we are and what we watch are independent: ask both at once.
+        identity_result, discovered = await asyncio.gather(
+            IdentityProbe(ctx).run(), discover(ctx, stack, overrides), return_exceptions=True)
+        if isinstance(identity_result, BaseException):
+            raise identity_result
         if identity_result.error is not None:
-            error = identity_result.error
+            error = identity_result.error  # its message beats discovery's for bad credentials
             if error.kind is not ErrorKind.THROTTLED:
                 raise EnvironmentUnusable(error)
-            identity = CallerIdentity("", "", "")
-        else:
-            identity = identity_result.data
-        deployment = await discover(ctx, stack, overrides)
+        if isinstance(discovered, BaseException):
+            raise discovered
     except BaseException:
         await ctx.close()
         raise
-    return Connection(ctx, identity, deployment)
+    identity = identity_result.data or CallerIdentity("", "", "")
+    return Connection(ctx, identity, discovered)
 
 
 def build_probes(ctx: AwsContext, deployment: Deployment, *,

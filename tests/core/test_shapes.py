@@ -119,3 +119,19 @@ def test_root_cause_is_the_first_real_failure_not_the_cancellations():
     snapshot = StackSnapshot(stack, "UPDATE_ROLLBACK_COMPLETE", "", None, events,
                              latest_operation_failures(events, stack))
     assert [e.logical_id for e in snapshot.root_causes] == ["Service"]
+
+
+def test_costs_keep_fractions_of_a_cent_until_display():
+    from datetime import date
+
+    from probes.costs import parse_cost_and_usage
+
+    start, end = date(2026, 11, 1), date(2026, 11, 29)
+    pages = [{"ResultsByTime": [
+        {"TimePeriod": {"Start": f"2026-11-{d:02d}", "End": f"2026-11-{d + 1:02d}"},
+         "Groups": [{"Keys": ["AWS Secrets Manager"],
+                     "Metrics": {"UnblendedCost": {"Amount": "0.013", "Unit": "USD"}}}]}
+        for d in range(1, 29)]}]
+    _, _, daily, services = parse_cost_and_usage(pages, start, end)
+    assert abs(services[0].amount - 0.364) < 1e-9  # rounding per day would say 0.28
+    assert abs(sum(daily) - 0.364) < 1e-9

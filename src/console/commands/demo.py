@@ -26,7 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only serve the emulated deployment; print its endpoint and "
                         "environment variables and run until interrupted")
     parser.add_argument("--lines-per-second", type=float, default=3.0, metavar="N",
-                        help="application log lines the demo writes per second (default 3)")
+                        help="application log lines the demo writes per second (default 3; "
+                        "0: none, for a deployment where nothing changes)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -35,12 +36,17 @@ def run(args: argparse.Namespace) -> int:
     if args.scenario not in SCENARIO_NAMES:
         raise UsageError(f"unknown scenario {args.scenario!r}; scenarios: "
                          f"{', '.join(SCENARIO_NAMES)}")
-    try:
-        from console.demo import DemoRun
-    except ImportError as exc:  # moto is an extra
+    import importlib.util
+
+    if importlib.util.find_spec("moto") is None:  # the emulator is an extra
         raise UsageError("the demo needs the emulator: pip install 'incident-console[demo]' "
-                         f"({exc.name} is missing)") from None
-    with DemoRun(args.scenario, lines_per_second=args.lines_per_second) as demo:
+                         "(moto is not installed)")
+    from console.demo import DemoRun
+
+    if args.lines_per_second < 0:
+        raise UsageError("--lines-per-second cannot be negative")
+    with DemoRun(args.scenario, traffic=args.lines_per_second > 0,
+                 lines_per_second=args.lines_per_second or 1.0) as demo:
         if args.emulator_only:
             return serve(demo, args.scenario)
         return open_dashboard(demo, args)

@@ -7,6 +7,8 @@ switching panes. Resizing only toggles CSS classes: no widget is rebuilt, nothin
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from textual import events
@@ -27,6 +29,7 @@ from probes.result import ProbeResult
 from probes.suite import Connection
 from probes.verdict import judge
 
+log = logging.getLogger(__name__)
 COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 30
 
@@ -37,9 +40,15 @@ class DashboardScreen(Screen):
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("z", "zoom", "Zoom", id="zoom"),
+        Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
+        # Incident timeline (issue 5): handled by the app's IncidentFlow (console.incident_flow).
+        Binding("i", "incident('open_incident')", "Incident", id="incident.open"),
+        Binding("n", "incident('add_note')", "Note", show=False, id="incident.note"),
+        Binding("T", "incident('show_timeline')", "Timeline", show=False,
+                id="incident.timeline"),
     ]
 
     def __init__(self, env: Environment, connection: Connection,
@@ -53,6 +62,8 @@ class DashboardScreen(Screen):
         }
         self.active = "ecs"
         self.zoomed = False
+        self.started = time.monotonic()
+        self.complete_logged = False
 
     def compose(self) -> ComposeResult:
         header = StatusHeader(self.env.name, self.env.aws.region, self.env.write,
@@ -77,6 +88,11 @@ class DashboardScreen(Screen):
         pane.apply(result)
         self._refresh_verdict()
         self._refresh_summary()
+        if not self.complete_logged and all(p.data is not None for p in self.panes.values()):
+            self.complete_logged = True
+            # One line an operator (and the dashboard benchmark) can read in the log file.
+            log.info("first complete screen at %.3f (epoch s), %.2f s after the app started",
+                     time.time(), time.monotonic() - self.started)
 
     def mark_collecting(self, probe: str) -> None:
         pane = self.panes.get(probe)
@@ -162,6 +178,10 @@ class DashboardScreen(Screen):
         from console.screens.diagnostics import DiagnosticsScreen
 
         self.app.push_screen(DiagnosticsScreen(self.connection, self.panes))
+
+    def action_incident(self, method: str) -> None:
+        """Incident keys (issue 5): `method` is an `IncidentFlow` method taking no argument."""
+        getattr(self.app.incident_flow, method)()
 
     def palette_commands(self):
         for pane in self.panes.values():
