@@ -43,9 +43,10 @@ class ActionFlow:
         cls = ACTIONS.get(action_id)
         return "unknown action" if cls is None else cls().available(self.context())
 
-    def start(self, action_id: str, subject: Any = None,
-              on_done: Any = None) -> bool:
-        """Begin the flow; returns False when it was refused at once."""
+    def start(self, action_id: str, subject: Any = None, on_done: Any = None,
+              prefill: dict[str, Any] | None = None) -> bool:
+        """Begin the flow; returns False when it was refused at once. `prefill` gives input
+        values (e.g. the NAT gateway a finding named); inputs the action lacks are ignored."""
         cls = ACTIONS.get(action_id)
         if cls is None:
             self.app.notify(f"unknown action {action_id!r}", severity="error")
@@ -65,14 +66,17 @@ class ActionFlow:
             self.app.notify(f"{action.title} is already open", severity="warning")
             return False
         self._open.add(action_id)
-        self.app.run_worker(self._run(action, ctx, on_done), group="actions",
+        self.app.run_worker(self._run(action, ctx, on_done, prefill or {}), group="actions",
                             exit_on_error=False)
         return True
 
-    async def _run(self, action: Action, ctx: ActionContext, on_done: Any) -> None:
+    async def _run(self, action: Action, ctx: ActionContext, on_done: Any,
+                   prefill: dict[str, Any]) -> None:
         outcome: Outcome | None = None
         try:
             inputs = action.defaults(ctx)
+            names = {f.name for f in action.fields}
+            inputs.update({k: v for k, v in prefill.items() if k in names and v is not None})
             if action.fields:
                 inputs = await self.app.push_screen_wait(ActionFormScreen(action, inputs))
                 if inputs is None:
