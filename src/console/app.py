@@ -123,9 +123,10 @@ class ConsoleApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def start_action(self, action_id: str, **context: Any) -> bool:
-        """Start an action's flow (inputs, plan, confirmation, run); refused in read-only."""
-        return self.actions.start(action_id, subject=context.get("subject"))
+    def start_action(self, action_id: str, subject: Any = None, **inputs: Any) -> bool:
+        """Start an action's flow (inputs, plan, confirmation, run); refused in read-only.
+        `inputs` pre-fill the action's form (e.g. the NAT gateway a finding named)."""
+        return self.actions.start(action_id, subject=subject, prefill=inputs)
 
     def action_runbooks(self) -> None:
         """`b`: pick a runbook to start (or to go back to)."""

@@ -69,7 +69,7 @@ def test_each_mistake_is_one_message_naming_file_and_key(tmp_path, text, message
 
 def test_unknown_environment_lists_the_known_ones(tmp_path):
     path = write(tmp_path, "[env.prod]\n[env.staging]\n")
-    with pytest.raises(ConfigError, match="unknown environment 'dev'.*prod, staging"):
+    with pytest.raises(ConfigError, match=r"unknown environment 'dev'.*prod, staging"):
         resolve(Flags(config=path, env="dev"), env_vars={})
 
 

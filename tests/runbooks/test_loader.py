@@ -50,7 +50,7 @@ def test_a_broken_file_is_reported_with_its_step_and_the_rest_loads(tmp_path):
 
 def test_user_runbooks_add_to_and_override_the_shipped_ones(tmp_path):
     _write(tmp_path, "p0.toml", GOOD.replace('"my-check"', '"p0-service-down"'))
-    runbooks, problems = load_runbooks([shipped_dir(), tmp_path])
+    runbooks, _ = load_runbooks([shipped_dir(), tmp_path])
     assert runbooks["p0-service-down"].title == "My check"
     assert runbooks["p0-service-down"].source == tmp_path / "p0.toml"
 
