@@ -3,6 +3,7 @@ tests/app/snapshots/*.txt (readable diffs). Regenerate after an intended change 
 SNAPSHOT_UPDATE=1 pytest tests/app/test_snapshots.py, and read the diff before committing."""
 
 import os
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -142,3 +143,25 @@ async def test_dashboard_snapshot(tmp_path, frozen_clock, read_screen, until, si
         if not os.environ.get("SNAPSHOT_UPDATE"):
             pytest.fail(f"no snapshot yet: wrote {expected_path}; check it and commit it")
     assert text == expected_path.read_text()
+
+
+
+async def test_refresh_updates_cells_in_place_and_the_cursor_stays(tmp_path, frozen_clock):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        results = {r.probe: r for r in outage_results()}
+        for result in results.values():
+            app.dashboard.apply(result)
+        await pilot.pause(0.05)
+        alarms = app.dashboard.panes["alarms"]
+        table = alarms.body
+        table.move_cursor(row=1)
+        first = results["alarms"].data.alarms[0]
+        moved = replace(first, reason="Threshold Crossed: 3 datapoints", since=first.since
+                        - timedelta(minutes=5))
+        data = replace(results["alarms"].data, alarms=(moved, *results["alarms"].data.alarms[1:]))
+        app.dashboard.apply(ProbeResult("alarms", results["alarms"].fetched_at, 0.01, data=data))
+        await pilot.pause(0.05)
+        assert table.cursor_row == 1
+        assert table.get_row(first.name)[3].plain == "Threshold Crossed: 3 datapoints"
+        assert table.get_row(first.name)[2].plain == "17m"

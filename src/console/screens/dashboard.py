@@ -46,8 +46,8 @@ class DashboardScreen(Screen):
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         # Incident timeline (issue 5): handled by the app's IncidentFlow (console.incident_flow).
         Binding("i", "incident('open_incident')", "Incident", id="incident.open"),
-        Binding("n", "incident('add_note')", "Note", show=False, id="incident.note"),
-        Binding("T", "incident('show_timeline')", "Timeline", show=False,
+        Binding("n", "incident('add_note')", "Incident note", show=False, id="incident.note"),
+        Binding("T", "incident('show_timeline')", "Incident timeline", show=False,
                 id="incident.timeline"),
     ]
 
@@ -63,6 +63,7 @@ class DashboardScreen(Screen):
         self.active = "ecs"
         self.zoomed = False
         self.started = time.monotonic()
+        self.broken_panes: set[str] = set()
         self.complete_logged = False
 
     def compose(self) -> ComposeResult:
@@ -85,7 +86,16 @@ class DashboardScreen(Screen):
         pane = self.panes.get(result.probe)
         if pane is None:
             return
-        pane.apply(result)
+        try:
+            pane.apply(result)
+        except Exception:  # a display bug in one pane must not take the console down
+            log.exception("pane %s could not show a result", result.probe)
+            if result.probe not in self.broken_panes:
+                self.broken_panes.add(result.probe)
+                self.notify(f"The {pane.title} pane could not show new data (a bug: details "
+                            "in the log file). The other panes keep working.",
+                            severity="error", timeout=10)
+            return
         self._refresh_verdict()
         self._refresh_summary()
         if not self.complete_logged and all(p.data is not None for p in self.panes.values()):

@@ -44,7 +44,9 @@ class KeyedTable(DataTable):
 
     def on_mount(self) -> None:
         for label, width in self._column_spec:
-            self._column_keys.append(str(self.add_column(label, width=width, key=label)))
+            # The key's value, not str(ColumnKey) (its repr): update_cell looks columns up by
+            # value, and an in-place row update (an alarm's "For" ticking) crashed the app.
+            self._column_keys.append(self.add_column(label, width=width, key=label).value or label)
 
     def on_resize(self) -> None:
         self.fit_columns()
