@@ -29,6 +29,16 @@ class FreshnessView:
     error: ProbeError | None = None
 
 
+def coarse_age(seconds: float) -> str:
+    """``<10s ago``, ``20s ago``, ``3m ago``: exact enough to judge, and a label that changes
+    every ten seconds rather than every second (each change repaints the pane's border)."""
+    if seconds < 10:
+        return "<10s ago"
+    if seconds < 60:
+        return f"{int(seconds) // 10 * 10}s ago"
+    return f"{ago(seconds)} ago"
+
+
 def judge_freshness(*, last_good_at: datetime | None, last_error: ProbeError | None,
                     collecting: bool, interval_s: float, now: datetime) -> FreshnessView:
     if last_good_at is None:
@@ -37,7 +47,7 @@ def judge_freshness(*, last_good_at: datetime | None, last_error: ProbeError | N
                                  last_error)
         return FreshnessView(Freshness.WAITING, "loading…")
     age = (now - last_good_at).total_seconds()
-    age_text = f"{ago(age)} ago"
+    age_text = coarse_age(age)
     if last_error is not None:
         return FreshnessView(Freshness.STALE, f"STALE · {age_text} · {last_error.summary()}",
                              last_error)

@@ -8,6 +8,7 @@ the pane's rows; Enter opens a row's detail.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
@@ -27,6 +28,7 @@ from probes.errors import ProbeError
 from probes.result import ProbeResult
 
 T = TypeVar("T")
+SLOW_COLLECTION_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Pane(Vertical, Generic[T]):
         self.last_good_at: datetime | None = None
         self.last_error: ProbeError | None = None
         self.collecting = False
+        self.collecting_since = 0.0
         self.filter_text = ""
         self.freshness = FreshnessView(Freshness.WAITING, "loading…")
         self.border_title = f"{self.number} {self.title}"
@@ -119,13 +122,17 @@ class Pane(Vertical, Generic[T]):
         return data
 
     def mark_collecting(self) -> None:
+        # "refreshing" shows only for a collection that takes a while (a slow link, a hung
+        # endpoint): fast polls every two seconds would make the border flicker.
         self.collecting = True
-        self.tick()
+        self.collecting_since = time.monotonic()
 
     def tick(self, now: datetime | None = None) -> None:
         """Recompute the freshness label (called every second by the screen)."""
         view = judge_freshness(last_good_at=self.last_good_at, last_error=self.last_error,
-                               collecting=self.collecting, interval_s=self.interval_s,
+                               collecting=self.collecting and
+                               time.monotonic() - self.collecting_since > SLOW_COLLECTION_S,
+                               interval_s=self.interval_s,
                                now=now or clock.now())
         if view != self.freshness:
             self.freshness = view
