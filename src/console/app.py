@@ -56,6 +56,7 @@ class ConsoleApp(App[int]):
                                    on_collect_start=self._on_collect_start,
                                    renew_session=connection.ctx.renew if connection.ctx else None)
         self._start_probes = start_probes
+        self._early_results: list[ProbeResult[Any]] | None = None
         self.dashboard = DashboardScreen(env, connection,
                                          {n: p.interval_s for n, p in self.probes.items()})
         self.actions = ActionFlow(self)
@@ -72,7 +73,16 @@ class ConsoleApp(App[int]):
     def get_default_screen(self) -> Screen:
         return self.dashboard
 
+    def start_probes_early(self) -> None:
+        """Start collecting before the UI is up: the first results arrive while Textual
+        composes the screen (they wait in a buffer until it is mounted)."""
+        self._early_results = []
+        self.scheduler.start()
+
     def on_mount(self) -> None:
+        early, self._early_results = self._early_results, None
+        for result in early or ():
+            self.post_message(ProbeUpdated(result))
         if self._start_probes:
             self.scheduler.start()
         self.incident_flow.start()  # incident timeline (issue 5): header, resume offer
@@ -101,10 +111,14 @@ class ConsoleApp(App[int]):
 
     # ------------------------------------------------------------------ probe results
     def _on_result(self, result: ProbeResult[Any]) -> None:
-        self.post_message(ProbeUpdated(result))
+        if self._early_results is not None:
+            self._early_results.append(result)
+        else:
+            self.post_message(ProbeUpdated(result))
 
     def _on_collect_start(self, name: str) -> None:
-        self.post_message(ProbeStarted(name))
+        if self._early_results is None:
+            self.post_message(ProbeStarted(name))
 
     def on_probe_updated(self, message: ProbeUpdated) -> None:
         self.dashboard.apply(message.result)

@@ -38,6 +38,7 @@ def run_app(env, *, demo: bool = False) -> int:
             with tempfile.TemporaryDirectory(prefix="incident-console-demo-") as tmp:
                 cache = Path(tmp) if demo else None
                 app = ConsoleApp(env, connection, cost_cache_dir=cache)
+                app.start_probes_early()
                 await app.run_async()
                 return app.return_code or 0
         finally:
