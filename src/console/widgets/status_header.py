@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from console import clock
 from console.sanitize import clean
+from console.widgets.incident_badge import IncidentBadge, incident_segment  # incident (issue 5)
 from probes.identity import CallerIdentity
 from probes.verdict import Level, Verdict
 
@@ -28,6 +29,7 @@ class StatusHeader(Static):
 
     verdict: reactive[Verdict | None] = reactive(None)
     identity: reactive[CallerIdentity | None] = reactive(None)
+    incident: reactive[IncidentBadge | None] = reactive(None)  # the open incident (issue 5)
 
     def __init__(self, env_name: str, region: str, write: bool, endpoint: str | None,
                  **kwargs) -> None:
@@ -63,8 +65,11 @@ class StatusHeader(Static):
             second.append(" … waiting for the first data ", style="dim")
         else:
             second.append(f" {verdict.level.value} ", style=VERDICT_STYLE[verdict.level])
-            if verdict.reasons:
-                second.append(" " + clean(" · ".join(verdict.reasons), limit=300))
+        if self.incident is not None:  # incident (issue 5): right after the verdict
+            second.append(" ").append_text(incident_segment(self.incident, now,
+                                                            self.size.width))
+        if verdict is not None and verdict.reasons:
+            second.append(" " + clean(" · ".join(verdict.reasons), limit=300))
         both = Text("\n").join([line, second])
         both.no_wrap = True
         both.overflow = "ellipsis"
