@@ -26,6 +26,17 @@ if TYPE_CHECKING:
     from console.demo.server import Emulator
 
 
+@pytest.fixture(autouse=True)
+def private_dirs(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the user's config, data, cache or log directories: an incident
+    left open there, or a cached cost, would leak from one test (or one developer) into the
+    next."""
+    base = tmp_path_factory.mktemp("dirs")
+    for name in ("DATA", "LOG", "CACHE"):
+        monkeypatch.setenv(f"INCIDENT_CONSOLE_{name}_DIR", str(base / name.lower()))
+    monkeypatch.setenv("INCIDENT_CONSOLE_CONFIG", str(base / "config.toml"))
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     """One moto server for the whole session, warmed up: a first scenario build loads every

@@ -164,27 +164,19 @@ class ConsoleApp(App[int]):
         if session is None:
             session = RunbookSession(runbook, record=self._record_runbook)
             self.runbook_sessions[runbook_id] = session
-            recorder = getattr(self, "incidents", None)
-            who = self.connection.identity.arn
-            if recorder is not None:
-                if recorder.current() is None and runbook.severity:
-                    recorder.open(runbook.severity, runbook.title, who)
-                elif recorder.current() is not None:
-                    session.restore(self._runbook_entries(recorder))
+            if self.incidents.current() is not None:
+                session.restore(self.incidents.load(self.incidents.current().id)
+                                .of_kind("runbook"))
+            elif runbook.severity:
+                # Opens one, or offers to resume the incident left open on disk.
+                self.incident_flow.ensure_incident(runbook.severity, runbook.title)
             session.start()
         self.push_screen(RunbookScreen(session))
         return True
 
     def _record_runbook(self, runbook_id: str, step_id: str, event: str, detail: str) -> None:
-        recorder = getattr(self, "incidents", None)
-        if recorder is not None and recorder.current() is not None:
-            recorder.record_runbook(runbook_id, step_id, event, detail,
-                                    self.connection.identity.arn)
-
-    @staticmethod
-    def _runbook_entries(recorder: Any) -> list[dict[str, Any]]:
-        loaded = recorder.load(recorder.current().id)
-        return [e for e in loaded.entries if e.get("kind") == "runbook"]
+        self.incidents.record_runbook(runbook_id, step_id, event, detail,
+                                      self.connection.identity.arn)  # no-op without incident
 
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
