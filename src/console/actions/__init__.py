@@ -3,7 +3,9 @@ bindings refer to them."""
 
 from __future__ import annotations
 
+from console.actions.backup import BackupBucketsAction
 from console.actions.base import Action
+from console.actions.cloudfront import InvalidateCloudFrontAction
 from console.actions.ecs import (
     ForceNewDeploymentAction,
     RollbackTaskDefinitionAction,
@@ -11,6 +13,17 @@ from console.actions.ecs import (
     SetDesiredCountAction,
     StopTaskAction,
 )
+from console.actions.monitoring import (
+    PublishTestMetricAction,
+    PublishTestNotificationAction,
+    SetAlarmStateAction,
+)
+from console.actions.network import DeleteNatGatewayAction
+from console.actions.restore import RestoreDatabaseAction
+from console.actions.secrets import RotateAdminSecretAction
+from console.actions.stack_rebuild import RebuildStackAction
+from console.actions.storage import ApplyS3LifecycleAction
+from console.actions.support import DraftSupportCaseAction, PrepareSupportCaseAction
 
 ACTION_CLASSES: tuple[type[Action], ...] = (
     ForceNewDeploymentAction,
@@ -18,6 +31,19 @@ ACTION_CLASSES: tuple[type[Action], ...] = (
     ScaleTaskSizeAction,
     RollbackTaskDefinitionAction,
     StopTaskAction,
+    # issue 5: the rest of the guide's state changes (actions/<area>.py)
+    InvalidateCloudFrontAction,
+    RotateAdminSecretAction,
+    PublishTestNotificationAction,
+    PublishTestMetricAction,
+    SetAlarmStateAction,
+    ApplyS3LifecycleAction,
+    BackupBucketsAction,
+    RestoreDatabaseAction,
+    DeleteNatGatewayAction,
+    RebuildStackAction,
+    DraftSupportCaseAction,
+    PrepareSupportCaseAction,
 )
 ACTIONS: dict[str, type[Action]] = {cls.id: cls for cls in ACTION_CLASSES}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from console.clock import now as utcnow
-from console.panes.base import Detail, Pane
+from console.panes.base import Detail, Pane, action_bindings
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell
 from console.timeparse import ago
@@ -22,6 +22,7 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
     title = "Alarms"
     number = 5
     interval_s = 30.0
+    BINDINGS = action_bindings("alarms")  # issue 5: N test notification, M test metric, s state
     columns = (("State", 9), ("Alarm", 30), ("For", 6), ("Reason", None))
 
     def status_line(self, s: AlarmsSnapshot) -> Text:
@@ -41,6 +42,11 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
     def summary(self, s: AlarmsSnapshot) -> Text:
         firing = len(s.firing)
         return Text(f"{firing} ALARM" if firing else "all OK", style=BAD if firing else GOOD)
+
+    def subject(self) -> Alarm | None:
+        """The highlighted alarm: what "set an alarm's state" (s) acts on."""
+        key = self.body.cursor_key if self.data is not None else None
+        return self.alarm(key) if key else None
 
     def alarm(self, key: str) -> Alarm | None:
         if self.data is None:

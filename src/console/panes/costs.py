@@ -6,7 +6,7 @@ from datetime import datetime
 
 from rich.text import Text
 
-from console.panes.base import Detail, Pane
+from console.panes.base import Detail, Pane, action_bindings
 from console.sanitize import clean
 from console.styles import BAD, GOOD, MUTED, cell
 from console.widgets.keyed_table import Row
@@ -49,6 +49,7 @@ class CostsPane(Pane[CostSnapshot]):
     title = "Costs"
     number = 6
     interval_s = 6 * 3600.0
+    BINDINGS = action_bindings("costs")  # issue 5: L lifecycle policy, D delete NAT gateway
     columns = (("MTD", 9), ("Service", None))
 
     def data_time(self, result: ProbeResult[CostSnapshot]) -> datetime:
