@@ -90,6 +90,15 @@ class ConsoleApp(App[int]):
     async def on_unmount(self) -> None:
         await self.scheduler.stop()
 
+    def notify(self, message: str, *, title: str = "", markup: bool = True,
+               **kwargs: Any) -> None:
+        """Every notification is plain, sanitised text: messages carry resource names, AWS
+        error messages and log text, which must never be read as markup or escapes."""
+        from console.sanitize import clean
+
+        super().notify(clean(str(message), one_line=False, limit=2_000),
+                       title=clean(title, limit=200), markup=False, **kwargs)
+
     def _handle_exception(self, error: Exception) -> None:
         """A bug must not print a traceback over the operator's terminal: log it to the
         log file and leave with one line (tests still see the exception through Pilot)."""

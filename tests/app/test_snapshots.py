@@ -165,3 +165,39 @@ async def test_refresh_updates_cells_in_place_and_the_cursor_stays(tmp_path, fro
         assert table.cursor_row == 1
         assert table.get_row(first.name)[3].plain == "Threshold Crossed: 3 datapoints"
         assert table.get_row(first.name)[2].plain == "17m"
+
+
+HOSTILE = "[bold red]pwn[/] \x1b[2J\x1b]52;c;aGVsbG8=\x07 \x9b31m \r\x00 \u202egnp.exe"
+
+
+async def test_hostile_names_reasons_and_log_lines_stay_inert(tmp_path, frozen_clock):
+    import io
+
+    from rich.console import Console
+
+    from probes.alarms import AlarmsSnapshot
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(160, 50)) as pilot:
+        results = {r.probe: r for r in outage_results()}
+        alarm = replace(results["alarms"].data.alarms[0], name="evil" + HOSTILE,
+                        reason=HOSTILE)
+        logs = results["logs"].data
+        logs = replace(logs, events=(replace(logs.events[0], message=HOSTILE),))
+        results["alarms"] = replace(results["alarms"], data=AlarmsSnapshot((alarm,)))
+        results["logs"] = replace(results["logs"], data=logs)
+        for result in results.values():
+            app.dashboard.apply(result)
+        app.notify(f"alarm {HOSTILE}")
+        await pilot.pause(0.2)
+        console = Console(width=160, height=50, file=io.StringIO(), force_terminal=True,
+                          color_system="truecolor", record=True)
+        console.print(app.screen._compositor.render_update(
+            full=True, screen_stack=app._background_screens))
+        ansi = console.export_text(styles=True, clear=False)
+        plain = console.export_text()
+    assert "[bold red]pwn[/]" in plain  # markup shown literally, never applied
+    assert "␛[2J" in plain and "␛]52;c;aGVsbG8=␇" in plain  # escapes made visible
+    assert "<9B>" in plain and "<U+202E>" in plain
+    assert "\x1b]" not in ansi  # no OSC reached the terminal (clipboard, links, titles)
+    assert "\x1b[2J" not in ansi and "\x9b" not in ansi and "\x00" not in ansi

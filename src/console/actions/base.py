@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,9 +65,9 @@ class ApiCall:
             elif value is False:
                 parts.append("--no-" + flag[2:])
             elif isinstance(value, (dict, list)):
-                parts += [flag, "'" + json.dumps(value, separators=(",", ":")) + "'"]
+                parts += [flag, shlex.quote(json.dumps(value, separators=(",", ":")))]
             else:
-                parts += [flag, str(value)]
+                parts += [flag, shlex.quote(str(value))]
         if self.region:
             parts += ["--region", self.region]
         return " ".join(parts)
