@@ -194,11 +194,12 @@ class CostsProbe(Probe[CostSnapshot]):
     interval_s = float(DEFAULT_CACHE_TTL_S)
 
     def __init__(self, ctx: AwsContext, cache: CostCache | None, *,
-                 interval_s: float | None = None, today: date | None = None):
+                 interval_s: float | None = None, today: date | None = None,
+                 account: str | None = None):
         super().__init__(ctx, interval_s=interval_s)
         self.cache = cache
         self._today = today
-        self._account: str | None = None
+        self._account: str | None = account or None  # known from the caller identity
         self._force = False
 
     def force_next(self) -> None:

@@ -7,6 +7,7 @@ is the service's own (``service:NAME``): some endpoints ignore ListTasks' servic
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -266,7 +267,11 @@ class EcsProbe(Probe[ServiceSnapshot]):
 
     async def collect(self) -> ServiceSnapshot:
         ecs = await self.ctx.client("ecs")
-        described = await ecs.describe_services(cluster=self.cluster, services=[self.service])
+        # The service and its tasks are independent reads: ask at once (AWS is a network
+        # round trip away; the probe's latency is the slower of the two, not their sum).
+        described, tasks = await asyncio.gather(
+            ecs.describe_services(cluster=self.cluster, services=[self.service]),
+            self._tasks(ecs))
         services = described.get("services", [])
         if not services or services[0].get("status") == "INACTIVE":
             reason = "; ".join(f"{f.get('arn', '')}: {f.get('reason', '')}"
@@ -274,7 +279,6 @@ class EcsProbe(Probe[ServiceSnapshot]):
             raise ServiceNotFound(
                 f"service {self.service} not found in cluster {self.cluster}"
                 + (f" ({reason})" if reason else ""))
-        tasks = await self._tasks(ecs)
         return parse_service(services[0], self.cluster, tasks)
 
     async def _task_arns(self, ecs, desired_status: str) -> list[str]:
@@ -286,8 +290,9 @@ class EcsProbe(Probe[ServiceSnapshot]):
         return arns
 
     async def _tasks(self, ecs) -> tuple[EcsTask, ...]:
-        arns = list(dict.fromkeys(
-            await self._task_arns(ecs, "RUNNING") + await self._task_arns(ecs, "STOPPED")))
+        running, stopped = await asyncio.gather(self._task_arns(ecs, "RUNNING"),
+                                                self._task_arns(ecs, "STOPPED"))
+        arns = list(dict.fromkeys(running + stopped))
         group = f"service:{self.service}"
         tasks: list[EcsTask] = []
         for start in range(0, len(arns), DESCRIBE_TASKS_BATCH):

@@ -107,7 +107,7 @@ class StackProbe(Probe[StackSnapshot]):
     busy_interval_s = 5.0
 
     def __init__(self, ctx: AwsContext, stack: str, *, interval_s: float | None = None,
-                 keep_events: int = 200, first_read_pages: int = 3):
+                 keep_events: int = 200, first_read_pages: int = 1):
         super().__init__(ctx, interval_s=interval_s)
         self.stack = stack
         self._events: deque[StackEvent] = deque(maxlen=keep_events)

@@ -67,7 +67,8 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                  cost_cache_dir: Path | None = None,
                  cost_cache_ttl_s: float = 6 * 3600,
                  log_since_ms: int | None = None,
-                 log_options: dict[str, Any] | None = None) -> dict[str, Probe[Any]]:
+                 log_options: dict[str, Any] | None = None,
+                 account: str | None = None) -> dict[str, Probe[Any]]:
     """One probe per pane, keyed by name, with the configured intervals."""
     intervals = intervals or {}
     cache = CostCache(cost_cache_dir, cost_cache_ttl_s) if cost_cache_dir else None
@@ -82,7 +83,7 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                   interval_s=intervals.get("logs"), **(log_options or {})),
         AlarmsProbe(ctx, deployment.alarm_names, deployment.alarm_prefix,
                     interval_s=intervals.get("alarms")),
-        CostsProbe(ctx, cache, interval_s=intervals.get("costs")),
+        CostsProbe(ctx, cache, interval_s=intervals.get("costs"), account=account),
     ]
     return {p.name: p for p in probes}
 

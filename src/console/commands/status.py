@@ -48,7 +48,7 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
     try:
         probes = build_probes(connection.ctx, connection.deployment, intervals=env.intervals,
                               cost_cache_dir=cache_dir(), cost_cache_ttl_s=env.cost_cache_ttl_s,
-                              log_since_ms=since_ms)
+                              log_since_ms=since_ms, account=connection.identity.account)
         results = await run_all_once(probes)
     finally:
         await connection.close()
