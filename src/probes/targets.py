@@ -78,6 +78,29 @@ def _name_from_arn(arn: str) -> str:
     return parts[-2] if len(parts) >= 3 else arn
 
 
+def parse_target_group(group: dict, health: dict) -> TargetGroupHealth:
+    """A DescribeTargetGroups entry and its DescribeTargetHealth response, as one group."""
+    targets = tuple(
+        Target(
+            target_id=d.get("Target", {}).get("Id", ""),
+            port=d.get("Target", {}).get("Port"),
+            state=d.get("TargetHealth", {}).get("State", ""),
+            reason=d.get("TargetHealth", {}).get("Reason", "") or "",
+            description=d.get("TargetHealth", {}).get("Description", "") or "",
+            availability_zone=d.get("Target", {}).get("AvailabilityZone", "") or "",
+        )
+        for d in health.get("TargetHealthDescriptions", [])
+    )
+    return TargetGroupHealth(
+        arn=group["TargetGroupArn"],
+        name=group.get("TargetGroupName", _name_from_arn(group["TargetGroupArn"])),
+        port=group.get("Port"),
+        protocol=group.get("Protocol", "") or "",
+        health_check_path=group.get("HealthCheckPath", "") or "",
+        targets=tuple(sorted(targets, key=lambda t: (t.target_id, t.port or 0))),
+    )
+
+
 class TargetHealthProbe(Probe[TargetHealthSnapshot]):
     name = "targets"
     interval_s = 15.0
@@ -109,25 +132,7 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
         groups = []
         for raw in raw_groups:
             health = await elb.describe_target_health(TargetGroupArn=raw["TargetGroupArn"])
-            targets = tuple(
-                Target(
-                    target_id=d.get("Target", {}).get("Id", ""),
-                    port=d.get("Target", {}).get("Port"),
-                    state=d.get("TargetHealth", {}).get("State", ""),
-                    reason=d.get("TargetHealth", {}).get("Reason", "") or "",
-                    description=d.get("TargetHealth", {}).get("Description", "") or "",
-                    availability_zone=d.get("Target", {}).get("AvailabilityZone", "") or "",
-                )
-                for d in health.get("TargetHealthDescriptions", [])
-            )
-            groups.append(TargetGroupHealth(
-                arn=raw["TargetGroupArn"],
-                name=raw.get("TargetGroupName", _name_from_arn(raw["TargetGroupArn"])),
-                port=raw.get("Port"),
-                protocol=raw.get("Protocol", "") or "",
-                health_check_path=raw.get("HealthCheckPath", "") or "",
-                targets=tuple(sorted(targets, key=lambda t: (t.target_id, t.port or 0))),
-            ))
+            groups.append(parse_target_group(raw, health))
         load_balancers: tuple[LoadBalancer, ...] = ()
         if lb_arns:
             lbs = await elb.describe_load_balancers(LoadBalancerArns=lb_arns)

@@ -135,3 +135,26 @@ def test_costs_keep_fractions_of_a_cent_until_display():
     _, _, daily, services = parse_cost_and_usage(pages, start, end)
     assert abs(services[0].amount - 0.364) < 1e-9  # rounding per day would say 0.28
     assert abs(sum(daily) - 0.364) < 1e-9
+
+
+def test_unhealthy_and_draining_targets_from_the_documented_shape():
+    from probes.targets import TargetHealthSnapshot, parse_target_group
+
+    group = {"TargetGroupArn": "arn:aws:elasticloadbalancing:eu-west-1:123456789012:"
+                               "targetgroup/children-drawing-prod-tg/73e2d6bc24d8a067",
+             "TargetGroupName": "children-drawing-prod-tg", "Port": 8000, "Protocol": "HTTP",
+             "HealthCheckPath": "/health"}
+    health = {"TargetHealthDescriptions": [  # DescribeTargetHealth, per the ELBv2 reference
+        {"Target": {"Id": "10.0.2.9", "Port": 8000, "AvailabilityZone": "eu-west-1b"},
+         "HealthCheckPort": "8000",
+         "TargetHealth": {"State": "unhealthy", "Reason": "Target.Timeout",
+                          "Description": "Request timed out"}},
+        {"Target": {"Id": "10.0.1.4", "Port": 8000},
+         "TargetHealth": {"State": "draining", "Reason": "Target.DeregistrationInProgress",
+                          "Description": "Target deregistration is in progress"}},
+    ]}
+    parsed = parse_target_group(group, health)
+    assert [t.target_id for t in parsed.targets] == ["10.0.1.4", "10.0.2.9"]
+    assert parsed.targets[1].reason == "Target.Timeout"
+    snapshot = TargetHealthSnapshot((), (parsed,))
+    assert snapshot.no_healthy_target and snapshot.healthy_count == 0
