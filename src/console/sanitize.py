@@ -6,7 +6,8 @@ AWS goes through here before any widget or stdout sees it:
 
 * C0 controls, DEL and ESC become their visible Unicode "control pictures" (ESC -> ␛, NUL -> ␀),
   C1 controls (0x80-0x9F, the 8-bit CSI/OSC introducers) become ``<9B>``-style tags, and Unicode
-  bidirectional overrides (text that reorders itself on screen) become ``<U+202E>`` tags;
+  bidirectional overrides (text that reorders itself on screen) and the line/paragraph
+  separators U+2028/U+2029 (which split a line in `Log`) become ``<U+202E>`` tags;
 * lone surrogates (invalid UTF-8 that survived JSON decoding) become U+FFFD;
 * tabs become spaces; in one-line mode newlines become ⏎ so a row stays one row;
 * long text is cut with a marker saying how much was cut.
@@ -22,7 +23,10 @@ import re
 DEFAULT_LINE_LIMIT = 2_000
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI + "]")
+# U+2028/U+2029 (line and paragraph separators): str.splitlines() breaks on them, so one log
+# line would become two rows in a `Log` widget (and could forge a line of its own).
+_SEPARATORS = "\u2028\u2029"
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff" + _BIDI + _SEPARATORS + "]")
 _TAB = "    "
 
 

@@ -49,6 +49,9 @@ class DashboardScreen(Screen):
         Binding("n", "incident('add_note')", "Incident note", show=False, id="incident.note"),
         Binding("T", "incident('show_timeline')", "Incident timeline", show=False,
                 id="incident.timeline"),
+        # Log tail (issue 4): the full-screen log view; `t` on an ECS task row: its own stream.
+        Binding("l", "open_logs", "Logs", id="logs"),
+        Binding("t", "task_logs", "Task logs", show=False, id="logs.task"),
     ]
 
     def __init__(self, env: Environment, connection: Connection,
@@ -188,6 +191,48 @@ class DashboardScreen(Screen):
         from console.screens.diagnostics import DiagnosticsScreen
 
         self.app.push_screen(DiagnosticsScreen(self.connection, self.panes))
+
+    # ---------------------------------------------------------------- log tail (issue 4)
+    def action_open_logs(self) -> None:
+        """The full-screen log view, following the service's log groups."""
+        from console.screens.log_view import LogViewScreen
+        from probes.log_sources import TailTarget
+
+        groups = self.connection.deployment.log_groups
+        self.app.push_screen(LogViewScreen(self.connection.ctx, TailTarget(
+            groups, title=", ".join(groups)), max_lines=self.env.file.log_lines))
+
+    def action_task_logs(self) -> None:
+        """The log view of the task highlighted in the ECS pane: its own streams, named by
+        its task definition's awslogs-stream-prefix."""
+        table = self.panes["ecs"].query_one(DataTable)
+        if not table.row_count:
+            self.notify("Highlight a task in the ECS pane (2) first", markup=False)
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        task = self.panes["ecs"].task(str(key))  # type: ignore[attr-defined]
+        if task is None:
+            self.notify("Highlight a task in the ECS pane (2) first", markup=False)
+            return
+        self.run_worker(self._open_task_logs(task), group="task-logs", exit_on_error=False)
+
+    async def _open_task_logs(self, task: Any) -> None:
+        from console.sanitize import clean
+        from console.screens.log_view import LogViewScreen
+        from probes.errors import classify
+        from probes.log_sources import task_target
+
+        try:
+            target = await task_target(self.connection.ctx, task.task_definition, task.task_id)
+        except LookupError as exc:
+            self.notify(clean(str(exc), limit=200), severity="warning", markup=False)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown, never raised into the UI
+            summary = classify(exc, action="ecs:DescribeTaskDefinition").summary()
+            self.notify(clean(summary, limit=200), severity="error", markup=False)
+            return
+        self.app.push_screen(LogViewScreen(self.connection.ctx, target,
+                                           max_lines=self.env.file.log_lines))
 
     def action_incident(self, method: str) -> None:
         """Incident keys (issue 5): `method` is an `IncidentFlow` method taking no argument."""

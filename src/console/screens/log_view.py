@@ -1,0 +1,360 @@
+"""The full-screen log view: the service's log groups (or one task's streams) followed live by
+the same engine as `incident-console tail`, on the app's event loop.
+
+The engine runs in a worker (`LogFollower.poll` between sleeps, never two polls at once) and
+reports only by `TailBatch` messages; the screen appends each batch with one `write_lines`.
+Every row is sanitised and cut (`console.tail.format.view_line`) before the `Log` sees it; the
+detail (Enter) has the whole text. A failed poll shows its classified error above the log and
+keeps every line shown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from console.errors import UsageError
+from console.sanitize import clean
+from console.screens.log_line import LogLineScreen
+from console.tail.format import iso_ms, plain_line
+from console.tail.view_model import TailViewModel
+from console.timeparse import parse_since
+from console.widgets.tail_highlighter import TailHighlighter
+from console.widgets.tail_log import TailLog
+from probes.context import AwsContext
+from probes.errors import ProbeError, classify
+from probes.log_event import LogEvent
+from probes.log_history import read_before
+from probes.log_sources import TailTarget
+from probes.logs import LogFollower, now_ms
+
+DEFAULT_MAX_LINES = 10_000
+OLDER_BATCH = 500
+WRITE_CHUNK = 2_000  # rows formatted and written between two turns of the event loop
+_frozen = False
+
+PROMPTS = {
+    "filter": "show lines containing (text, or /regex/); empty: all",
+    "context": "lines of context around each match (0-50)",
+    "pattern": "CloudWatch filter pattern (server side); empty: none",
+    "time": "jump to: 10m, 1h, 2d ago or an ISO time",
+    "save_view": "save the filtered view to",
+    "save_all": "save the whole buffer to",
+}
+
+
+class TailBatch(Message):
+    """What one poll brought: new events, or the classified error of a failed poll."""
+
+    def __init__(self, events: list[LogEvent], error: ProbeError | None = None) -> None:
+        super().__init__()
+        self.events = events
+        self.error = error
+
+
+class LogViewScreen(Screen):
+    DEFAULT_CSS = """
+    LogViewScreen #tail-status { height: auto; max-height: 2; padding: 0 1;
+                                 background: $boost; }
+    LogViewScreen #tail-error { height: auto; color: $error; padding: 0 1; display: none; }
+    LogViewScreen.-failing #tail-error { display: block; }
+    LogViewScreen #tail-log { height: 1fr; }
+    LogViewScreen #tail-prompt { dock: bottom; display: none; }
+    LogViewScreen.-prompting #tail-prompt { display: block; }
+    """
+    BINDINGS = [
+        Binding("p,space", "toggle_pause", "Pause", id="logs.pause"),
+        Binding("G,end", "latest", "Latest", id="logs.latest"),
+        Binding("enter", "detail", "Detail", id="logs.detail"),
+        Binding("slash", "prompt('filter')", "Filter", id="logs.filter"),
+        Binding("exclamation_mark", "invert", "Invert", id="logs.invert"),
+        Binding("c", "prompt('context')", "Context", id="logs.context"),
+        Binding("f", "prompt('pattern')", "AWS filter", id="logs.pattern"),
+        Binding("t", "prompt('time')", "Jump to time", id="logs.time"),
+        Binding("o", "older", "Older", id="logs.older"),
+        Binding("J", "toggle_json", "JSON", id="logs.json"),
+        Binding("y", "copy", "Copy", id="logs.copy"),
+        Binding("s", "prompt('save_view')", "Save view", id="logs.save_view"),
+        Binding("S", "prompt('save_all')", "Save all", show=False, id="logs.save_all"),
+        Binding("escape", "back", "Back", id="logs.back"),
+    ]
+
+    def __init__(self, ctx: AwsContext, target: TailTarget, *, since_ms: int | None = None,
+                 max_lines: int = DEFAULT_MAX_LINES, interval_s: float = 1.0,
+                 filter_pattern: str | None = None, save_dir: Path | None = None,
+                 follower_options: dict[str, Any] | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.target = target
+        self.since_ms = since_ms if since_ms is not None else now_ms() - 5 * 60_000
+        self.interval_s = interval_s
+        self.filter_pattern = filter_pattern or None
+        self.save_dir = save_dir or Path.cwd()
+        self.follower_options = follower_options or {}
+        self.model = TailViewModel(target.groups, max_lines)
+        self.highlighter = TailHighlighter()
+        self.highlighter.set_groups(self.model.labels)
+        self.follower: LogFollower | None = None
+        self.older_boundary = self.since_ms
+        self.error: ProbeError | None = None
+        self.prompt_kind: str | None = None
+        self.last_batch_s = 0.0
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="tail-status")
+        yield Static("", id="tail-error")
+        log = TailLog(self.model.cap, id="tail-log")
+        log.highlighter = self.highlighter
+        yield log
+        yield Input(id="tail-prompt")
+        yield Footer()
+
+    @property
+    def log_widget(self) -> TailLog:
+        return self.query_one(TailLog)
+
+    def on_mount(self) -> None:
+        global _frozen
+        self.log_widget.focus()
+        if not _frozen:
+            # What lives now lives as long as the app: keep it out of the collector's full
+            # passes, which otherwise stall the loop for ~100 ms under a fast tail.
+            gc.collect()
+            gc.freeze()
+            _frozen = True
+        self._start()
+
+    # ---------------------------------------------------------------- the engine
+    def _start(self) -> None:
+        """(Re)start following from `since_ms` with the current server-side pattern."""
+        self.follower = LogFollower(self.ctx, self.target.groups, start_ms=self.since_ms,
+                                    filter_pattern=self.filter_pattern,
+                                    stream_names=self.target.stream_names or None,
+                                    **self.follower_options)
+        self.older_boundary = self.since_ms
+        self._follow(self.follower)
+        self._refresh_status()
+
+    @work(exclusive=True, group="tail-follow", exit_on_error=False)
+    async def _follow(self, follower: LogFollower) -> None:
+        while True:
+            started = time.monotonic()
+            try:
+                events = await follower.poll()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - shown in the view with its fix
+                self.post_message(TailBatch([], classify(
+                    exc, action="logs:FilterLogEvents", profile=self.ctx.settings.profile,
+                    endpoint=self.ctx.settings.endpoint_url)))
+                await asyncio.sleep(max(5.0, self.interval_s))
+                continue
+            self.post_message(TailBatch(events))
+            if not follower.behind:
+                await asyncio.sleep(max(0.0, self.interval_s - (time.monotonic() - started)))
+            else:
+                await asyncio.sleep(0)
+
+    async def on_tail_batch(self, message: TailBatch) -> None:
+        self.error = message.error
+        self.set_class(message.error is not None, "-failing")
+        if message.error is not None:
+            self.query_one("#tail-error", Static).update(_error_text(message.error))
+        rows = self.model.add(message.events)
+        if rows:
+            rows = rows[-self.model.cap:]  # more than the Log keeps: format only the rest
+            log = self.log_widget
+            for start in range(0, len(rows), WRITE_CHUNK):
+                chunk = rows[start:start + WRITE_CHUNK]
+                log.add_rows(chunk, self.model.lines(chunk))
+                await asyncio.sleep(0)  # a big batch must not stall keys and rendering
+        self.last_batch_s = time.monotonic()
+        self._refresh_status()
+
+    # ---------------------------------------------------------------- showing
+    def _redraw(self) -> None:
+        """Rebuild every row from the buffer (filter, context, JSON mode or order changed)."""
+        self.highlighter.filter = self.model.filter
+        log = self.log_widget
+        log.reset()
+        rows = self.model.rows()
+        log.add_rows(rows, self.model.lines(rows))
+        log.scroll_end(animate=False)
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        m = self.model
+        text = Text()
+        state = "⏸ paused" if m.paused else "● following"
+        text.append(state, style="bold yellow" if m.paused else "bold green")
+        text.append(f"  {clean(self.target.title or ', '.join(self.target.groups), limit=60)}")
+        text.append(f"  {len(m.buffer):,} lines", style="dim")
+        if m.paused and m.waiting_count:
+            text.append(f"  {m.waiting_count:,} new lines waiting", style="bold")
+        if m.filter.active:
+            kind = "not " if m.filter.invert else ""
+            text.append(f"  filter: {kind}{clean(m.filter.text, limit=40)}", style="cyan")
+            if m.context:
+                text.append(f" ±{m.context}", style="cyan")
+            if m.filter.error:
+                text.append(f" ({clean(m.filter.error, limit=60)})", style="red")
+        if self.filter_pattern:
+            text.append(f"  aws: {clean(self.filter_pattern, limit=40)}", style="magenta")
+        if m.pretty_json:
+            text.append("  json", style="dim")
+        if self.follower is not None and self.follower.behind:
+            text.append(f"  catching up ({self.follower.lag_ms() // 1000}s behind)",
+                        style="yellow")
+        self.query_one("#tail-status", Static).update(text)
+
+    # ---------------------------------------------------------------- keys
+    def action_toggle_pause(self) -> None:
+        if self.model.paused:
+            self.model.resume()
+            self._redraw()
+        else:
+            self.model.pause()
+            self._refresh_status()
+
+    def action_latest(self) -> None:
+        if self.model.paused:
+            self.model.resume()
+            self._redraw()
+        self.log_widget.cursor = None
+        self.log_widget.scroll_end(animate=False)
+
+    def action_detail(self) -> None:
+        event = self.log_widget.current()
+        if event is not None:
+            self.app.push_screen(LogLineScreen(event, self.model.labels.get(event.group)))
+
+    def action_copy(self) -> None:
+        event = self.log_widget.current()
+        if event is not None:
+            self.app.copy_to_clipboard(
+                plain_line(event, self.model.labels.get(event.group), limit=100_000))
+            self.notify("Copied the line (sanitised) to the clipboard", timeout=2,
+                        markup=False)
+
+    def action_invert(self) -> None:
+        self.model.set_filter(self.model.filter.text, invert=not self.model.filter.invert)
+        self._redraw()
+
+    def action_toggle_json(self) -> None:
+        self.model.pretty_json = not self.model.pretty_json
+        self._redraw()
+
+    def action_older(self) -> None:
+        self.load_older()
+
+    def on_tail_log_top_reached(self, _: TailLog.TopReached) -> None:
+        self.load_older()
+
+    @work(exclusive=True, group="tail-older", exit_on_error=False)
+    async def load_older(self) -> None:
+        """Read the events just before the oldest loaded; pauses following so that they stay
+        in the buffer while they are read."""
+        before = min(self.older_boundary, self.model.oldest_ms() or self.older_boundary)
+        self.notify(f"Loading events before {iso_ms(before)}", timeout=2, markup=False)
+        try:
+            events, self.older_boundary = await read_before(
+                self.ctx, self.target.groups, before, want=OLDER_BATCH,
+                stream_names=self.target.stream_names or None,
+                filter_pattern=self.filter_pattern)
+        except Exception as exc:  # noqa: BLE001 - shown, never raised into the UI
+            self.notify(clean(classify(exc, action="logs:FilterLogEvents").summary(), limit=200),
+                        severity="error", markup=False)
+            return
+        if not events:
+            self.notify("No older events", timeout=2, markup=False)
+            return
+        self.model.pause()
+        self.model.add_older(events)
+        self._redraw()
+        self.log_widget.move_cursor(0)
+
+    def action_back(self) -> None:
+        if self.prompt_kind is not None:
+            self._close_prompt()
+        elif self.model.filter.active:
+            self.model.set_filter("", invert=False)
+            self._redraw()
+        else:
+            self.dismiss() if self.is_modal else self.app.pop_screen()
+
+    # ---------------------------------------------------------------- prompts
+    def action_prompt(self, kind: str) -> None:
+        field = self.query_one("#tail-prompt", Input)
+        self.prompt_kind = kind
+        field.placeholder = PROMPTS[kind]
+        field.value = {"filter": self.model.filter.text, "context": str(self.model.context),
+                       "pattern": self.filter_pattern or "", "time": "",
+                       "save_view": self._default_path("view"),
+                       "save_all": self._default_path("all")}[kind]
+        self.add_class("-prompting")
+        field.focus()
+
+    def _close_prompt(self) -> None:
+        self.prompt_kind = None
+        self.remove_class("-prompting")
+        self.log_widget.focus()
+
+    def _default_path(self, what: str) -> str:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        return str(self.save_dir / f"incident-console-logs-{what}-{stamp}.log")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.prompt_kind == "filter":  # instant: every keystroke refilters the buffer
+            self.model.set_filter(event.value)
+            self._redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        kind, value = self.prompt_kind, event.value.strip()
+        self._close_prompt()
+        try:
+            if kind == "context":
+                self.model.context = max(0, min(50, int(value or 0)))
+                self._redraw()
+            elif kind == "pattern":
+                self.filter_pattern = value or None
+                self._restart()
+            elif kind == "time" and value:
+                self.since_ms = parse_since(value)
+                self._restart()
+            elif kind in ("save_view", "save_all") and value:
+                self._save(Path(value).expanduser(), kind == "save_view")
+        except (ValueError, UsageError) as exc:
+            self.notify(clean(str(exc), limit=200), severity="error", markup=False)
+
+    def _restart(self) -> None:
+        self.model.clear()
+        self.model.paused = False
+        self.log_widget.reset()
+        self._start()
+
+    def _save(self, path: Path, filtered: bool) -> None:
+        rows = list(self.log_widget.entries) if filtered else None
+        lines = self.model.export(rows)
+        try:
+            path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Cannot write {path}: {exc.strerror}", severity="error", markup=False)
+            return
+        self.notify(f"Saved {len(lines):,} lines to {path.resolve()}", markup=False)
+
+
+def _error_text(error: ProbeError) -> Text:
+    text = Text(f"⚠ {clean(error.summary(), limit=200)}", style="bold")
+    text.append(f" — showing what was read; retrying. fix: {clean(error.fix, limit=200)}")
+    return text

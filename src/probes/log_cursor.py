@@ -1,0 +1,182 @@
+"""What the tail engine knows of one log group: how far it has read, what it has sealed, which
+events it has seen, and how fresh each stream is.
+
+Kept apart from `probes.logs` (which decides what to read) so that each stays small; the hot
+loop of the engine, `GroupCursor.record`, is here: it runs once per event read.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from probes.log_dedupe import SeenIds
+from probes.log_event import LogEvent
+
+FIRST_SPAN_MS = 10_000
+MAX_SPAN_MS = 6 * 3_600_000
+WINDOW_PAGES = 3  # a window paged through with nextToken stays cheap on moto up to a few pages
+MAX_STREAM_CALLS = 3  # lagging-stream requests per group and poll
+MAX_STREAMS_PER_CALL = 100  # FilterLogEvents' limit on logStreamNames
+FRESH_MS = 500  # a stream this close to the head is read by the head window itself
+BAND_SPAN_MS = 250  # lagging streams whose newest events lie this close share a request
+
+
+class StreamMark:
+    """A stream's newest timestamp seen, when (our clock) it last brought a new event, and
+    when a lagging-stream request last read it."""
+
+    __slots__ = ("active_ms", "checked_ms", "head_ms")
+
+    def __init__(self, head_ms: int, active_ms: int) -> None:
+        self.head_ms = head_ms
+        self.active_ms = active_ms
+        self.checked_ms = 0
+
+
+class NewestStamps:
+    """The `size` newest timestamps seen (a min-heap): its smallest is where a re-read of
+    about `size` events below the head must begin, exactly, whatever the bursts."""
+
+    __slots__ = ("_heap", "size")
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._heap: list[int] = []
+
+    def push(self, timestamp: int) -> None:
+        heap = self._heap
+        if len(heap) < self.size:
+            heapq.heappush(heap, timestamp)
+        elif timestamp > heap[0]:
+            heapq.heapreplace(heap, timestamp)
+
+    def floor(self, count: int) -> int | None:
+        """The `count`-th newest timestamp held (None until any was seen)."""
+        heap = self._heap
+        if not heap or count <= 0:
+            return None
+        if count >= len(heap):
+            return heap[0]
+        return heapq.nlargest(count, heap)[-1]
+
+
+class GroupCursor:
+    """The follower's state for one group."""
+
+    def __init__(self, group: str, start_ms: int, newest: int = 1_000) -> None:
+        self.group = group
+        self.sealed_ms = start_ms  # timestamps below are final: never emitted again
+        self.next_ms = start_ms  # the head has read every timestamp below this
+        self.head_ms = start_ms - 1  # newest timestamp seen
+        self.span_ms = FIRST_SPAN_MS  # width of the next forward window
+        self.seen = SeenIds()
+        self.newest = NewestStamps(newest)
+        self.streams: dict[str, StreamMark] = {}
+        self.new_streams: list[str] = []  # streams first seen since the last poll
+        self.head_new = 0  # new events the last head read found
+        self.caught_up = False
+        self.primed = False  # the head was already following (young) at the last poll
+        self.error: Exception | None = None
+
+    def record(self, events: Iterable[dict[str, Any]], out: list[LogEvent], wall: int) -> int:
+        """Append the events not seen before (and not sealed) to `out`; returns how many."""
+        sealed = self.sealed_ms
+        seen_add = self.seen.add
+        marks = self.streams
+        push = self.newest.push
+        head = self.head_ms
+        group = self.group
+        new = 0
+        for raw in events:
+            ts = raw["timestamp"]
+            if ts < sealed:
+                continue
+            event_id = raw["eventId"]
+            if not seen_add(ts, event_id):
+                continue
+            stream = raw.get("logStreamName", "")
+            mark = marks.get(stream)
+            if mark is None:
+                marks[stream] = StreamMark(ts, wall)
+                self.new_streams.append(stream)
+            else:
+                if ts > mark.head_ms:
+                    mark.head_ms = ts
+                mark.active_ms = wall
+            if ts > head:
+                head = ts
+            push(ts)
+            out.append(LogEvent(group, stream, ts, raw.get("ingestionTime", ts), event_id,
+                                raw.get("message", "")))
+            new += 1
+        self.head_ms = head
+        return new
+
+    def head_window_start(self, *, budget: int, max_overlap_ms: int,
+                          fresh_since_ms: int) -> int:
+        """Where this poll's head window begins. Low enough to re-read about `budget` events
+        below the newest one (late arrivals next to the head; none when the group is quiet),
+        and to start each *fresh* stream (newest event within `FRESH_MS` of the head, new
+        events since `fresh_since_ms`) at its own newest event, so that the rest of a
+        millisecond it was writing is not missed; at most `max_overlap_ms` below the head.
+        Streams below that are read by lagging-stream requests."""
+        head = self.head_ms
+        start = head + 1
+        floor = self.newest.floor(budget)
+        if floor is not None and floor < head:
+            start = floor
+        fresh = [m.head_ms for m in self.streams.values()
+                 if m.head_ms >= head - FRESH_MS and m.active_ms >= fresh_since_ms]
+        if fresh:
+            start = min(start, *fresh)
+        start = max(start, head - max_overlap_ms)
+        return max(self.sealed_ms, min(self.next_ms, start))
+
+    def recent_span(self, page_limit: int, default_ms: int) -> int:
+        """A forward window expected to hold about `WINDOW_PAGES` pages, from the density of the
+        last two seconds of known events (robust to one burst); `default_ms` if none."""
+        known = self.seen.count_between(self.head_ms - 2_000, self.head_ms)
+        if known == 0:
+            return default_ms
+        return max(1, min(MAX_SPAN_MS, 2_000 * page_limit * WINDOW_PAGES // known))
+
+    def seal(self, below_ms: int) -> None:
+        """Timestamps below `below_ms` are final: forget their ids and quiet streams."""
+        if below_ms <= self.sealed_ms:
+            return
+        self.sealed_ms = below_ms
+        self.seen.seal_below(below_ms)
+        for name in [n for n, m in self.streams.items() if m.head_ms < below_ms]:
+            del self.streams[name]
+
+
+def next_span(span_ms: int, width_ms: int, read: int, page_limit: int) -> int:
+    """The next forward window: about 4/5 of a page at the density just seen; it grows at
+    most 4x a step (a burst after a quiet spell still starts narrow)."""
+    if read == 0:
+        return min(MAX_SPAN_MS, span_ms * 4)
+    wanted = width_ms * (page_limit * 4 // 5) // read
+    return max(1, min(MAX_SPAN_MS, span_ms * 4, wanted))
+
+
+def stream_bands(streams: Mapping[str, StreamMark], *, floor_ms: int, below_ms: int,
+                 active_since_ms: int) -> list[tuple[int, list[str]]]:
+    """Requests for the lagging, recently active streams: each starts at its oldest member's
+    newest timestamp and re-reads its other members' events above that, so only streams whose
+    newest events lie within `BAND_SPAN_MS` share one. At most `MAX_STREAM_CALLS` requests,
+    the streams read longest ago first; the others wait for the next poll."""
+    lagging = sorted((m.head_ms, name) for name, m in streams.items()
+                     if floor_ms <= m.head_ms < below_ms and m.active_ms >= active_since_ms)
+    bands: list[tuple[int, list[str]]] = []
+    for head, name in lagging:
+        if bands and head - bands[-1][0] <= BAND_SPAN_MS and (
+                len(bands[-1][1]) < MAX_STREAMS_PER_CALL):
+            bands[-1][1].append(name)
+        else:
+            bands.append((head, [name]))
+    if len(bands) > MAX_STREAM_CALLS:
+        bands.sort(key=lambda band: min(streams[n].checked_ms for n in band[1]))
+        del bands[MAX_STREAM_CALLS:]
+    return bands

@@ -1,0 +1,94 @@
+"""What to tail: the log groups under a prefix, and one task's own streams.
+
+ECS's awslogs driver names a task's stream ``<awslogs-stream-prefix>/<container>/<task-id>``
+in the group its task definition names, so a task's logs are found from its task definition
+alone, without listing the group's (often thousands of) streams.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from probes.context import AwsContext
+
+DEFAULT_GROUP_PREFIX = "/ecs/"
+
+
+@dataclass(frozen=True)
+class TailTarget:
+    """Groups to follow, optionally only some streams of them, and a title saying which."""
+
+    groups: tuple[str, ...]
+    stream_names: tuple[str, ...] = ()
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class LogGroupInfo:
+    name: str
+    stored_bytes: int
+    retention_days: int | None
+    created_ms: int
+
+
+async def list_log_groups(ctx: AwsContext, prefix: str = DEFAULT_GROUP_PREFIX,
+                          limit: int = 500) -> list[LogGroupInfo]:
+    """The groups whose names start with `prefix` (all groups when it is empty)."""
+    logs = await ctx.client("logs")
+    request: dict[str, Any] = {"limit": 50}
+    if prefix:
+        request["logGroupNamePrefix"] = prefix
+    found: list[LogGroupInfo] = []
+    while len(found) < limit:
+        page = await logs.describe_log_groups(**request)
+        for raw in page.get("logGroups", []):
+            found.append(LogGroupInfo(raw.get("logGroupName", ""), int(raw.get("storedBytes", 0)),
+                                      raw.get("retentionInDays"), int(raw.get("creationTime", 0))))
+        token = page.get("nextToken")
+        if not token:
+            break
+        request["nextToken"] = token
+    return found[:limit]
+
+
+def task_streams(task_definition: dict[str, Any], task_id: str) -> list[tuple[str, str]]:
+    """(group, stream) of each container of a task that logs through awslogs with a prefix."""
+    out: list[tuple[str, str]] = []
+    for container in task_definition.get("containerDefinitions", []):
+        config = container.get("logConfiguration") or {}
+        if config.get("logDriver") != "awslogs":
+            continue
+        options = config.get("options") or {}
+        group, prefix = options.get("awslogs-group"), options.get("awslogs-stream-prefix")
+        if group and prefix:
+            out.append((group, f"{prefix}/{container.get('name', '')}/{task_id}"))
+    return out
+
+
+def target_for_streams(pairs: list[tuple[str, str]], title: str) -> TailTarget:
+    groups = tuple(dict.fromkeys(g for g, _ in pairs))
+    return TailTarget(groups, tuple(dict.fromkeys(s for _, s in pairs)), title)
+
+
+async def task_target(ctx: AwsContext, task_definition_arn: str, task_id: str) -> TailTarget:
+    """The streams of one task, from its task definition's awslogs options. Raises LookupError
+    when the task definition names no awslogs stream prefix (the streams cannot be named)."""
+    ecs = await ctx.client("ecs")
+    described = await ecs.describe_task_definition(taskDefinition=task_definition_arn)
+    pairs = task_streams(described.get("taskDefinition", {}), task_id)
+    if not pairs:
+        raise LookupError(f"task {task_id}: its task definition sends no container to "
+                          "CloudWatch Logs with an awslogs-stream-prefix")
+    return target_for_streams(pairs, f"task {task_id}")
+
+
+async def task_target_by_id(ctx: AwsContext, cluster: str, task_id: str) -> TailTarget:
+    """`task_target` for a task known only by id (``incident-console tail --task``)."""
+    ecs = await ctx.client("ecs")
+    described = await ecs.describe_tasks(cluster=cluster, tasks=[task_id])
+    tasks = described.get("tasks", [])
+    if not tasks:
+        raise LookupError(f"no task {task_id} in cluster {cluster}")
+    arn = tasks[0].get("taskArn", task_id)
+    return await task_target(ctx, tasks[0]["taskDefinitionArn"], arn.rsplit("/", 1)[-1])
