@@ -38,8 +38,8 @@ class ConsoleApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Keys", id="help"),
-        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("question_mark", "help", "Keys", show=False, id="help"),
+        Binding("r", "refresh", "Refresh", show=False, id="refresh"),
     ]
 
     def __init__(self, env: Environment, connection: Connection, *,

@@ -35,22 +35,25 @@ COMPACT_HEIGHT = 30
 
 
 class DashboardScreen(Screen):
+    # The footer shows these in order and an 80-column terminal cuts it after about eight:
+    # the way to every other key (?) comes first; zoom and filter are listed by ? and Ctrl+P.
     BINDINGS = [
+        Binding("question_mark", "app.help", "Keys", id="help"),
         *(Binding(str(cls.number), f"show_pane({cls.number})", f"{cls.title} pane", show=False,
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
-        Binding("z", "zoom", "Zoom", id="zoom"),
+        Binding("l", "open_logs", "Logs", id="logs"),
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("escape", "back", "Back", show=False, id="back"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
+        Binding("z", "zoom", "Zoom", show=False, id="zoom"),
+        Binding("slash", "filter", "Filter", show=False, id="filter"),
+        Binding("escape", "back", "Back", show=False, id="back"),
         # Incident timeline (issue 5): handled by the app's IncidentFlow (console.incident_flow).
         Binding("i", "incident('open_incident')", "Incident", id="incident.open"),
         Binding("n", "incident('add_note')", "Incident note", show=False, id="incident.note"),
         Binding("T", "incident('show_timeline')", "Incident timeline", show=False,
                 id="incident.timeline"),
-        # Log tail (issue 4): the full-screen log view; `t` on an ECS task row: its own stream.
-        Binding("l", "open_logs", "Logs", id="logs"),
+        # Log tail (issue 4): `t` on an ECS task row opens its own stream.
         Binding("t", "task_logs", "Task logs", show=False, id="logs.task"),
     ]
 
