@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from console.actions.base import Action, ActionError
+from console.sanitize import literal
 
 
 class ActionFormScreen(ModalScreen[dict[str, Any] | None]):
@@ -32,7 +33,7 @@ class ActionFormScreen(ModalScreen[dict[str, Any] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = self.action.title
+            box.border_title = literal(self.action.title)
             yield Static(self.action.description, classes="form-help")
             for field in self.action.fields:
                 hint = f" ({', '.join(field.choices)})" if field.kind == "choice" and len(
@@ -63,7 +64,7 @@ class ActionFormScreen(ModalScreen[dict[str, Any] | None]):
                 values[field.name] = field.parse(self.query_one(f"#field-{field.name}",
                                                                 Input).value)
         except ActionError as exc:
-            self.query_one(".form-error", Static).update(str(exc))
+            self.query_one(".form-error", Static).update(literal(exc, limit=500))
             return
         self.dismiss(values)
 

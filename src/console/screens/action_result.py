@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, ProgressBar, Static
 
 from console.actions.base import Outcome
-from console.sanitize import clean
+from console.sanitize import clean, literal
 
 
 class ActionProgressScreen(ModalScreen[None]):
@@ -28,7 +28,7 @@ class ActionProgressScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = f"Running: {clean(self.title_text, limit=80)}"
+            box.border_title = literal(f"Running: {self.title_text}", limit=90)
             yield Static("starting…", id="progress-message")
             yield ProgressBar(total=100, id="progress-bar")
 
@@ -74,7 +74,7 @@ class ActionResultScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = clean(self.title_text, limit=80)
+            box.border_title = literal(self.title_text, limit=80)
             yield Static(outcome_text(self.outcome), id="outcome")
         yield Footer()
 

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from console.actions.base import Plan
-from console.sanitize import clean, clean_block
+from console.sanitize import clean, clean_block, literal
 
 
 def plan_text(plan: Plan) -> Text:
@@ -61,7 +61,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
-            box.border_title = f"Confirm: {clean(self.plan.title, limit=80)}"
+            box.border_title = literal(f"Confirm: {self.plan.title}", limit=90)
             yield Static(plan_text(self.plan))
             if self.plan.destructive and self.plan.confirm_name:
                 yield Static(Text(f"This is destructive. Type {self.plan.confirm_name} and press "

@@ -31,7 +31,7 @@ class DetailScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-box") as box:
-            box.border_title = Text(self.detail.title).plain
+            box.border_title = Text(self.detail.title)
             yield Static(self.detail.body, id="detail-body")
             yield Static("", id="detail-extra")
         yield Footer()

@@ -25,7 +25,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, OptionList, ProgressBar, Static
 
-from console.sanitize import clean
+from console.sanitize import clean, literal
 from console.styles import BAD, MUTED, WARN
 from console.widgets.keyed_table import KeyedTable, Row
 from probes.diagnostics.model import Finding, Severity
@@ -126,7 +126,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = OptionList(*self.choices)
-        options.border_title = self.title_text
+        options.border_title = literal(self.title_text)
         yield options
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -156,7 +156,7 @@ class FindingScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="finding-box") as box:
-            box.border_title = clean(self.finding.title, limit=120)
+            box.border_title = literal(self.finding.title, limit=120)
             yield Static(finding_body(self.finding), id="finding-body")
         yield Footer()
 

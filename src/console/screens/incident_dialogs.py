@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, RadioButton, RadioSet, Static
 
 from console.incidents.model import SEVERITIES, SEVERITY_MEANING, Incident
-from console.sanitize import clean
+from console.sanitize import clean, literal
 from console.widgets.incident_badge import age_text
 
 DIALOG_CSS = """
@@ -101,7 +101,7 @@ class IncidentTextScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.heading
+            box.border_title = literal(self.heading)
             yield Static(Text(self.prompt), classes="dialog-label")
             yield Input(placeholder=self.placeholder, max_length=4000, id="incident-text")
             yield Static("", classes="dialog-error", id="incident-error")

@@ -8,6 +8,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from console.sanitize import literal
+
 
 class PromptScreen(ModalScreen[str | None]):
     DEFAULT_CSS = """
@@ -29,8 +31,8 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield Static(self.question)
+            box.border_title = literal(self.title_text, limit=80)
+            yield Static(literal(self.question, limit=500))
             yield Input(placeholder=self.placeholder, id="prompt-input")
             yield Static("Enter: save    Esc: cancel", classes="prompt-help")
 
