@@ -7,12 +7,18 @@ target health, logs, alarms, costs). The script is the guide's "Weekly health ch
 describe-alarms --state-value ALARM, ce get-cost-and-usage), each a new `aws` process, as cron
 would run it. Prints the medians of N runs and the ratio.
 
-    python benchmarks/status_vs_cli.py [--runs 7] [--scenario p0-outage]
+    python benchmarks/status_vs_cli.py [--runs 7] [--scenario p0-outage] [--latency-ms 0 40]
+
+The emulator answers in a millisecond; AWS is a network round trip away. `--latency-ms` runs
+the comparison again through a local proxy that holds every request for that long before
+passing it on (40 ms is a typical round trip to eu-west-1 from elsewhere in Europe), which is
+where the console's concurrent probes and the script's one-call-after-another differ most.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -20,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -69,35 +76,86 @@ def weekly_script(env: dict[str, str], aws: str) -> float:
     return time.perf_counter() - started
 
 
+class DelayProxy:
+    """A TCP proxy on 127.0.0.1 that delays each chunk a client sends by `delay_s` (one HTTP
+    request per chunk here): a network round trip in front of the emulator."""
+
+    def __init__(self, target_port: int, delay_s: float) -> None:
+        self.target_port = target_port
+        self.delay_s = delay_s
+        self.loop = asyncio.new_event_loop()
+        ready = threading.Event()
+        self.port = 0
+        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
+        ready.wait()
+
+    def _serve(self, ready: threading.Event) -> None:
+        asyncio.set_event_loop(self.loop)
+        server = self.loop.run_until_complete(
+            asyncio.start_server(self._client, "127.0.0.1", 0))
+        self.port = server.sockets[0].getsockname()[1]
+        ready.set()
+        self.loop.run_forever()
+
+    async def _pipe(self, reader, writer, delay: float) -> None:
+        try:
+            while data := await reader.read(65536):
+                if delay:
+                    await asyncio.sleep(delay)
+                writer.write(data)
+                await writer.drain()
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _client(self, reader, writer) -> None:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        await asyncio.gather(self._pipe(reader, up_writer, self.delay_s),
+                             self._pipe(up_reader, writer, 0))
+
+
+def compare(env: dict[str, str], runs: int, label: str) -> None:
+    console_status(env)  # warm the emulator's lazily loaded backends
+    console_times = [console_status(env) for _ in range(runs)]
+    print(f"[{label}] incident-console status --json: median "
+          f"{statistics.median(console_times):.3f} s (min {min(console_times):.3f}, "
+          f"max {max(console_times):.3f}, {runs} runs)")
+    aws = shutil.which("aws")
+    if aws is None:
+        print("aws CLI not installed: the script's side was not measured")
+        return
+    weekly_script(env, aws)
+    script_times = [weekly_script(env, aws) for _ in range(runs)]
+    print(f"[{label}] guide's weekly health-check script (aws CLI, 5 calls): median "
+          f"{statistics.median(script_times):.3f} s (min {min(script_times):.3f}, "
+          f"max {max(script_times):.3f})")
+    ratio = statistics.median(script_times) / statistics.median(console_times)
+    print(f"[{label}] ratio: the console is {ratio:.1f}x faster (target: at least 5x)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--scenario", default="p0-outage")
+    parser.add_argument("--latency-ms", type=float, nargs="*", default=[0, 40])
     args = parser.parse_args()
 
     from console.demo import DemoRun
 
     with DemoRun(args.scenario, traffic=False) as demo, \
             tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, **demo.env(), "INCIDENT_CONSOLE_CACHE_DIR": home,
-               "INCIDENT_CONSOLE_LOG_DIR": home, "AWS_CONFIG_FILE": os.devnull,
-               "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-        console_status(env)  # warm the emulator's lazily loaded backends
-        console_times = [console_status(env) for _ in range(args.runs)]
-        print(f"incident-console status --json: median {statistics.median(console_times):.3f} s"
-              f" (min {min(console_times):.3f}, max {max(console_times):.3f}, "
-              f"{args.runs} runs, cost cache cleared never: first run fetched, rest cached)")
-        aws = shutil.which("aws")
-        if aws is None:
-            print("aws CLI not installed: the script's side was not measured")
-            return 0
-        weekly_script(env, aws)
-        script_times = [weekly_script(env, aws) for _ in range(args.runs)]
-        print(f"guide's weekly health-check script (aws CLI, 5 calls): median "
-              f"{statistics.median(script_times):.3f} s (min {min(script_times):.3f}, "
-              f"max {max(script_times):.3f})")
-        ratio = statistics.median(script_times) / statistics.median(console_times)
-        print(f"ratio: the console is {ratio:.1f}x faster (target: at least 5x)")
+        base = {**os.environ, **demo.env(), "INCIDENT_CONSOLE_CACHE_DIR": home,
+                "INCIDENT_CONSOLE_LOG_DIR": home, "INCIDENT_CONSOLE_DATA_DIR": home,
+                "INCIDENT_CONSOLE_CONFIG": os.path.join(home, "none.toml"),
+                "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+        emulator_port = int(demo.endpoint_url.rsplit(":", 1)[1])
+        for latency in args.latency_ms:
+            env = dict(base)
+            if latency:
+                proxy = DelayProxy(emulator_port, latency / 1000)
+                env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{proxy.port}"
+            compare(env, args.runs, f"{latency:g} ms per request")
     return 0
 
 

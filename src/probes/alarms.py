@@ -7,6 +7,7 @@ a state, the most recent change first.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -116,9 +117,15 @@ class AlarmsProbe(Probe[AlarmsSnapshot]):
         names = [n for n in self.names if not (self.prefix and n.startswith(self.prefix))]
         for start in range(0, len(names), _DESCRIBE_BY_NAME_LIMIT):
             queries.append({"AlarmNames": names[start:start + _DESCRIBE_BY_NAME_LIMIT]})
-        for query in queries:
+
+        async def read(query: dict) -> list[dict]:
+            raws: list[dict] = []
             async for page in paginator.paginate(AlarmTypes=["MetricAlarm"], **query):
-                for raw in page.get("MetricAlarms", []):
-                    alarm = parse_alarm(raw)
-                    found[alarm.name] = alarm
+                raws.extend(page.get("MetricAlarms", []))
+            return raws
+
+        for raws in await asyncio.gather(*(read(q) for q in queries)):  # prefix and names
+            for raw in raws:
+                alarm = parse_alarm(raw)
+                found[alarm.name] = alarm
         return AlarmsSnapshot(order_alarms(list(found.values())))

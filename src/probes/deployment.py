@@ -8,6 +8,7 @@ override says, the troubleshooting guide's naming convention (``<stack>-cluster`
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 
 from botocore.exceptions import ClientError
@@ -187,12 +188,22 @@ async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
 
 async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides) -> Deployment:
     """Fill in what the running service knows better than the stack: its current task
-    definition, its target groups, and the log groups its containers write to."""
+    definition, its target groups, and the log groups its containers write to.
+
+    The stack's task definition is described at the same time as the service (one round trip
+    instead of two); only when the service runs another revision is that one described too.
+    """
     ecs = await ctx.client("ecs")
-    try:
-        described = await ecs.describe_services(cluster=d.cluster, services=[d.service])
-    except ClientError:
-        return d
+    wants_logs = not o.log_groups
+    guessed = d.task_definition if wants_logs else None
+    described, guess = await asyncio.gather(
+        ecs.describe_services(cluster=d.cluster, services=[d.service]),
+        ecs.describe_task_definition(taskDefinition=guessed) if guessed else _nothing(),
+        return_exceptions=True)
+    if isinstance(described, BaseException):
+        if isinstance(described, ClientError):
+            return d
+        raise described
     services = described.get("services", [])
     if not services:
         return d
@@ -204,15 +215,23 @@ async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides) -> Dep
                              if lb.get("targetGroupArn"))
         target_groups = from_service or target_groups
     log_groups = d.log_groups
-    if not o.log_groups and task_definition:
-        try:
-            td = await ecs.describe_task_definition(taskDefinition=task_definition)
+    if wants_logs and task_definition:
+        td = guess if isinstance(guess, dict) and guess.get("taskDefinition", {}).get(
+            "taskDefinitionArn") == task_definition else None
+        if td is None:
+            try:
+                td = await ecs.describe_task_definition(taskDefinition=task_definition)
+            except ClientError:
+                td = None
+        if td is not None:
             found = tuple(dict.fromkeys(
                 ((c.get("logConfiguration") or {}).get("options") or {}).get("awslogs-group")
                 for c in td["taskDefinition"].get("containerDefinitions", [])
             ))
             log_groups = tuple(g for g in found if g) or log_groups
-        except ClientError:
-            pass
     return replace(d, task_definition=task_definition, target_group_arns=target_groups,
                    log_groups=log_groups)
+
+
+async def _nothing() -> None:
+    return None

@@ -14,7 +14,7 @@ from typing import Any
 from probes.log_dedupe import SeenIds
 from probes.log_event import LogEvent
 
-FIRST_SPAN_MS = 10_000
+FIRST_SPAN_MS = 300_000  # sparse groups: one request; a full first page narrows it
 MAX_SPAN_MS = 6 * 3_600_000
 WINDOW_PAGES = 3  # a window paged through with nextToken stays cheap on moto up to a few pages
 MAX_STREAM_CALLS = 3  # lagging-stream requests per group and poll

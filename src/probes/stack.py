@@ -6,6 +6,7 @@ first event already seen. The probe keeps a bounded window of recent events.
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -116,9 +117,10 @@ class StackProbe(Probe[StackSnapshot]):
 
     async def collect(self) -> StackSnapshot:
         cfn = await self.ctx.client("cloudformation")
-        described = await cfn.describe_stacks(StackName=self.stack)
+        # The stack and its new events are independent reads: one round trip, not two.
+        described, new_events = await asyncio.gather(cfn.describe_stacks(StackName=self.stack),
+                                                     self._new_events(cfn))
         stack = described["Stacks"][0]
-        new_events = await self._new_events(cfn)
         for event in reversed(new_events):  # oldest first onto the left end
             self._events.appendleft(event)
         if new_events:

@@ -6,6 +6,7 @@ whole account), one DescribeTargetGroups and one DescribeLoadBalancers per colle
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from probes.context import AwsContext
@@ -101,6 +102,10 @@ def parse_target_group(group: dict, health: dict) -> TargetGroupHealth:
     )
 
 
+async def _no_load_balancers() -> dict:
+    return {"LoadBalancers": []}
+
+
 class TargetHealthProbe(Probe[TargetHealthSnapshot]):
     name = "targets"
     interval_s = 15.0
@@ -129,22 +134,24 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
         lb_arns = list(dict.fromkeys(
             list(self.load_balancer_arns)
             + [arn for g in raw_groups for arn in g.get("LoadBalancerArns", [])]))
-        groups = []
-        for raw in raw_groups:
-            health = await elb.describe_target_health(TargetGroupArn=raw["TargetGroupArn"])
-            groups.append(parse_target_group(raw, health))
-        load_balancers: tuple[LoadBalancer, ...] = ()
-        if lb_arns:
-            lbs = await elb.describe_load_balancers(LoadBalancerArns=lb_arns)
-            load_balancers = tuple(
-                LoadBalancer(
-                    arn=lb["LoadBalancerArn"],
-                    name=lb.get("LoadBalancerName", ""),
-                    dns_name=lb.get("DNSName", ""),
-                    state=(lb.get("State") or {}).get("Code", ""),
-                    scheme=lb.get("Scheme", "") or "",
-                    security_groups=tuple(lb.get("SecurityGroups", [])),
-                )
-                for lb in lbs.get("LoadBalancers", [])
+        # One DescribeTargetHealth per group and the load balancers, all at once: each is a
+        # network round trip, and none depends on another.
+        healths, lbs = await asyncio.gather(
+            asyncio.gather(*(elb.describe_target_health(TargetGroupArn=raw["TargetGroupArn"])
+                             for raw in raw_groups)),
+            elb.describe_load_balancers(LoadBalancerArns=lb_arns) if lb_arns
+            else _no_load_balancers())
+        groups = [parse_target_group(raw, health) for raw, health in zip(raw_groups, healths,
+                                                                         strict=True)]
+        load_balancers = tuple(
+            LoadBalancer(
+                arn=lb["LoadBalancerArn"],
+                name=lb.get("LoadBalancerName", ""),
+                dns_name=lb.get("DNSName", ""),
+                state=(lb.get("State") or {}).get("Code", ""),
+                scheme=lb.get("Scheme", "") or "",
+                security_groups=tuple(lb.get("SecurityGroups", [])),
             )
+            for lb in lbs.get("LoadBalancers", [])
+        )
         return TargetHealthSnapshot(load_balancers=load_balancers, groups=tuple(groups))

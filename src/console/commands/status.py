@@ -68,8 +68,7 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
             payload["probes"]["logs"]["data"]["events"] = to_jsonable(
                 events[-LOG_EVENTS_IN_JSON:])
             payload["probes"]["logs"]["data"]["total_events"] = len(events)
-        json.dump(payload, sys.stdout, indent=2, ensure_ascii=True)
-        sys.stdout.write("\n")
+        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=True) + "\n")
     else:
         sys.stdout.write(render_status(env, connection, results, verdict_of(results)))
     return 0
