@@ -159,7 +159,10 @@ def main() -> int:
                   f"growth {last - first:+.1f} MB (target < 150 MB and flat)")
     finally:
         emulator.send_signal(signal.SIGINT)
-        emulator.wait(timeout=10)
+        try:
+            emulator.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            emulator.kill()
     return 0
 
 

@@ -8,6 +8,8 @@ its state per process: every server of the session serves the same (last built) 
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -19,6 +21,11 @@ from rich.console import Console
 from console.app import ConsoleApp
 from console.config import FileConfig, Flags, resolve
 from probes.suite import connect
+
+# moto's request recorder (used to prove read-only mode sends no write) writes to this file;
+# it reads the variable once, when moto's API module is imported, after this conftest.
+os.environ.setdefault("MOTO_RECORDER_FILEPATH",
+                      os.path.join(tempfile.mkdtemp(prefix="moto-recording-"), "requests.jsonl"))
 
 if TYPE_CHECKING:
     from console.demo import DemoRun

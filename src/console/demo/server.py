@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import urllib.request
 import warnings
 from pathlib import Path
@@ -121,7 +122,11 @@ class Emulator:
             _in_process_endpoints.discard(self._endpoint_url)
             self._endpoint_url = None
         if server is not None:
-            server.stop()  # type: ignore[attr-defined]
+            # moto's stop() joins its server thread, which can wait on a request thread that
+            # a vanished client left behind: give it a few seconds, never hang the exit.
+            stopper = threading.Thread(target=server.stop, daemon=True)  # type: ignore
+            stopper.start()
+            stopper.join(timeout=5)
 
     def _post(self, path: str, body: object) -> None:
         post_moto_api(self.endpoint_url, path, body)
