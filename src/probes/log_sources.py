@@ -84,10 +84,24 @@ async def task_target(ctx: AwsContext, task_definition_arn: str, task_id: str) -
 
 
 async def task_target_by_id(ctx: AwsContext, cluster: str, task_id: str) -> TailTarget:
-    """`task_target` for a task known only by id (``incident-console tail --task``)."""
+    """`task_target` for a task known only by id (``incident-console tail --task``): the whole
+    id, or the first characters the ECS pane and the log pane show (a unique prefix among the
+    cluster's running and recently stopped tasks)."""
     ecs = await ctx.client("ecs")
     described = await ecs.describe_tasks(cluster=cluster, tasks=[task_id])
     tasks = described.get("tasks", [])
+    if not tasks:
+        arns: list[str] = []
+        for status in ("RUNNING", "STOPPED"):
+            paginator = ecs.get_paginator("list_tasks")
+            async for page in paginator.paginate(cluster=cluster, desiredStatus=status):
+                arns.extend(page.get("taskArns", []))
+        matches = sorted({a for a in arns if a.rsplit("/", 1)[-1].startswith(task_id)})
+        if len(matches) > 1:
+            raise LookupError(f"{task_id} matches {len(matches)} tasks in cluster {cluster}: "
+                              "give more of the id")
+        if matches:
+            tasks = (await ecs.describe_tasks(cluster=cluster, tasks=matches)).get("tasks", [])
     if not tasks:
         raise LookupError(f"no task {task_id} in cluster {cluster}")
     arn = tasks[0].get("taskArn", task_id)

@@ -1,0 +1,29 @@
+"""screenshots/ is made by screenshots/make_screenshots.py from the demo: every scenario's
+dashboard is there, shows that scenario's verdict, and every image the README shows exists."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+VERDICTS = {"healthy": "OK", "p0-outage": "DOWN", "p1-degraded": "DEGRADED",
+            "stack-rollback": "DEGRADED", "cost-overrun": "OK", "backup-failure": "OK"}
+
+
+def svg_text(path: Path) -> str:
+    return re.sub(r"<[^>]+>", "", path.read_text()).replace("&#160;", " ")
+
+
+@pytest.mark.parametrize("scenario", VERDICTS)
+def test_each_scenario_has_a_screenshot_with_its_verdict(scenario):
+    text = svg_text(ROOT / "screenshots" / f"dashboard-{scenario}-120x40.svg")
+    assert f"demo:{scenario}" in text
+    assert f" {VERDICTS[scenario]} " in text
+
+
+def test_every_image_in_the_readme_exists():
+    images = re.findall(r"\]\((screenshots/[^)]+\.svg)\)", (ROOT / "README.md").read_text())
+    assert images
+    for image in images:
+        assert (ROOT / image).is_file(), image
