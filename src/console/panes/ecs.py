@@ -6,9 +6,9 @@ from rich.text import Text
 
 from console.clock import now as utcnow
 from console.panes.base import Detail, Pane, action_bindings
-from console.panes.logs import short_task_id
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell, status_style
+from console.tail.format import short_task_id
 from console.timeparse import ago
 from console.widgets.keyed_table import Row
 from probes.ecs import EcsTask, ServiceSnapshot

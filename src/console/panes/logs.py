@@ -19,6 +19,7 @@ from console.panes.base import Pane
 from console.sanitize import clean
 from console.severity import Severity, severity_of
 from console.styles import BAD, GOOD, MUTED
+from console.tail.format import stream_tag
 from console.widgets.severity_highlighter import SeverityHighlighter
 from probes.logs import LogBatch, LogEvent
 from probes.result import ProbeResult
@@ -27,19 +28,9 @@ KEEP_LINES = 1_000
 PREFIX = 18  # "HH:MM:SS abcdefgh "
 
 
-def short_task_id(task_id: str) -> str:
-    """The first 8 characters of a task id: what the ECS pane and the log pane both show."""
-    return task_id[:8]
-
-
-def stream_label(stream: str) -> str:
-    """``ecs/app/5f3c…`` -> the task's short id: which task said it."""
-    return short_task_id(stream.rsplit("/", 1)[-1])
-
-
 def format_line(event: LogEvent, width: int = 2_000) -> str:
     moment = datetime.fromtimestamp(event.timestamp / 1000, UTC)
-    return (f"{moment:%H:%M:%S} {clean(stream_label(event.stream), limit=8):<8} "
+    return (f"{moment:%H:%M:%S} {stream_tag(event.stream):<8} "
             f"{clean(event.message, limit=width)}")
 
 

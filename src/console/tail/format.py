@@ -49,9 +49,15 @@ def group_labels(groups: list[str] | tuple[str, ...]) -> dict[str, str]:
     return labels
 
 
+def short_task_id(task_id: str) -> str:
+    """The first 8 characters of a task id: what the ECS pane, the log pane and the log view
+    all show (and what `tail --task` accepts)."""
+    return task_id[:8]
+
+
 def stream_tag(stream: str) -> str:
-    """``ecs/app/5f3c…e1`` -> the task id's last 8 characters: which task said it."""
-    return clean(stream.rsplit("/", 1)[-1][-8:], limit=8)
+    """``ecs/app/5f3c…`` -> the task's short id: which task said it."""
+    return clean(short_task_id(stream.rsplit("/", 1)[-1]), limit=8)
 
 
 def plain_line(event: LogEvent, label: str | None = None, *, limit: int | None = None) -> str:
