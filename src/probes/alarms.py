@@ -129,3 +129,40 @@ class AlarmsProbe(Probe[AlarmsSnapshot]):
                 alarm = parse_alarm(raw)
                 found[alarm.name] = alarm
         return AlarmsSnapshot(order_alarms(list(found.values())))
+
+
+@dataclass(frozen=True)
+class Datapoint:
+    timestamp: datetime
+    value: float
+
+
+async def recent_datapoints(ctx: AwsContext, alarm: Alarm, minutes: int = 60) -> tuple[
+        Datapoint, ...]:
+    """The alarm's metric over the last `minutes`, at the alarm's own period and statistic
+    (what the alarm evaluated), oldest first. Read on demand for the alarm's detail view."""
+    from datetime import UTC, timedelta
+
+    cw = await ctx.client("cloudwatch")
+    end = datetime.now(UTC)
+    period = alarm.period_s or 60
+    statistic = alarm.statistic if alarm.statistic in (
+        "SampleCount", "Average", "Sum", "Minimum", "Maximum") else None
+    request: dict = {
+        "Namespace": alarm.namespace, "MetricName": alarm.metric,
+        "Dimensions": [{"Name": k, "Value": v} for k, v in alarm.dimensions],
+        "StartTime": end - timedelta(minutes=max(minutes, 2 * period // 60)),
+        "EndTime": end, "Period": period,
+    }
+    if statistic:
+        request["Statistics"] = [statistic]
+    else:
+        request["ExtendedStatistics"] = [alarm.statistic]
+    response = await cw.get_metric_statistics(**request)
+    points = []
+    for raw in response.get("Datapoints", []):
+        value = raw.get(statistic) if statistic else (raw.get("ExtendedStatistics") or {}).get(
+            alarm.statistic)
+        if value is not None:
+            points.append(Datapoint(raw["Timestamp"], float(value)))
+    return tuple(sorted(points, key=lambda p: p.timestamp))

@@ -89,3 +89,20 @@ async def test_refresh_key_collects_again(scenario, open_app, until, complete):
         runs = app.scheduler.states["alarms"].runs
         await pilot.press("r")
         await until(pilot, lambda: app.scheduler.states["alarms"].runs > runs)
+
+
+async def test_alarm_detail_shows_reason_threshold_and_recent_datapoints(
+        scenario, open_app, until, complete, read_screen):
+    async with open_app(scenario("p0-outage"), size=(120, 45)) as (app, pilot):
+        await until(pilot, lambda: complete(app))
+        alarms = app.dashboard.panes["alarms"]
+        name = "children-drawing-prod-ecs-cpu-high"
+        await pilot.press("5")
+        alarms.body.move_cursor(row=[a.name for a in alarms.data.alarms].index(name))
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        await until(pilot, lambda: "> threshold" in read_screen(app))
+        text = read_screen(app)
+        assert "CPUUtilization Average > 80" in text
+        assert "Threshold Crossed" in text
+        assert "Recent datapoints" in text and "UTC" in text

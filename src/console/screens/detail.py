@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from console.panes.base import Detail
+from console.sanitize import clean
 
 
 class DetailScreen(ModalScreen[None]):
@@ -38,6 +40,38 @@ class DetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#detail-box").focus()
+        if self.detail.kind == "alarm":
+            self.load_datapoints()
+
+    @work(exclusive=True)
+    async def load_datapoints(self) -> None:
+        """An alarm's recent datapoints, read when its detail opens (not on every refresh)."""
+        from console.panes.costs import spark
+        from probes.alarms import recent_datapoints
+        from probes.errors import classify
+
+        extra = self.query_one("#detail-extra", Static)
+        alarm = self.detail.subject
+        extra.update(Text("\nRecent datapoints: loading…", style="dim"))
+        try:
+            points = await recent_datapoints(self.app.connection.ctx, alarm)
+        except Exception as exc:  # noqa: BLE001 - shown, classified; the detail stays usable
+            error = classify(exc, action="cloudwatch:GetMetricStatistics")
+            extra.update(Text(f"\nRecent datapoints: {clean(error.summary(), limit=200)}",
+                              style="yellow"))
+            return
+        text = Text("\nRecent datapoints", style="bold")
+        if not points:
+            text.append(" (none in the last hour)\n", style="dim")
+        else:
+            threshold = alarm.threshold
+            text.append(f"  {spark([p.value for p in points])}\n", style="cyan")
+            for point in points[-12:]:
+                over = threshold is not None and point.value > threshold
+                text.append(f"  {point.timestamp:%H:%M} UTC  {point.value:>10.2f}",
+                            style="bold red" if over else "")
+                text.append("  > threshold\n" if over else "\n", style="red")
+        extra.update(text)
 
     def action_close(self) -> None:
         self.dismiss(None)
