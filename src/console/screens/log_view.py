@@ -87,6 +87,7 @@ class LogViewScreen(Screen):
         Binding("y", "copy", "Copy", id="logs.copy"),
         Binding("s", "prompt('save_view')", "Save view", id="logs.save_view"),
         Binding("S", "prompt('save_all')", "Save all", show=False, id="logs.save_all"),
+        Binding("g", "pick_groups", "Groups", id="logs.groups"),
         Binding("escape", "back", "Back", id="logs.back"),
     ]
 
@@ -283,6 +284,21 @@ class LogViewScreen(Screen):
         self.model.add_older(events)
         self._redraw()
         self.log_widget.move_cursor(0)
+
+    def action_pick_groups(self) -> None:
+        """Follow other log groups (several at once), picked under a prefix (/ecs/)."""
+        from console.screens.log_groups import LogGroupPickerScreen
+        from probes.log_sources import TailTarget
+
+        def chosen(groups: tuple[str, ...] | None) -> None:
+            if groups:
+                self.app.switch_screen(LogViewScreen(
+                    self.ctx, TailTarget(groups, title=", ".join(groups)),
+                    since_ms=self.since_ms, max_lines=self.model.cap,
+                    interval_s=self.interval_s, save_dir=self.save_dir,
+                    follower_options=self.follower_options))
+
+        self.app.push_screen(LogGroupPickerScreen(self.ctx, self.target.groups), chosen)
 
     def action_back(self) -> None:
         if self.prompt_kind is not None:
