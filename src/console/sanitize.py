@@ -67,11 +67,6 @@ def clean_block(text: str, *, limit: int | None = 200_000) -> str:
     return clean(text, one_line=False, limit=limit)
 
 
-def decode_bytes(data: bytes) -> str:
-    """Invalid UTF-8 shown as U+FFFD rather than raising."""
-    return data.decode("utf-8", errors="replace")
-
-
 def literal(text: object, limit: int | None = 300):
     """Untrusted text for a widget that would read a plain str as markup (border titles,
     Static, Label): sanitised, inside a `rich.text.Text`, which Textual shows as it is."""

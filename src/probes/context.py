@@ -114,10 +114,6 @@ class AwsContext:
     def region(self) -> str:
         return self.settings.region
 
-    @property
-    def endpoint_label(self) -> str:
-        return self.settings.endpoint_url or f"AWS {self.settings.region}"
-
     def region_for(self, service: str) -> str:
         return GLOBAL_REGIONS.get(service, self.settings.region)
 

@@ -89,8 +89,3 @@ class Probe(ABC, Generic[T]):
         finally:
             current_action.reset(token)
         return ProbeResult(self.name, fetched_at, time.perf_counter() - started, data=data)
-
-
-def failed(probe: str, error: ProbeError) -> ProbeResult[None]:
-    """A result for a probe that could not even start (e.g. discovery found no service)."""
-    return ProbeResult(probe, utcnow(), 0.0, error=error)

@@ -105,13 +105,6 @@ class Scheduler:
                 pending.append((asked, future))
         self._waiters[name] = pending
 
-    async def run_once(self, name: str) -> ProbeResult[Any]:
-        """One collection outside the loop (for `status` and checks); publishes too."""
-        state = self.states[name]
-        result = await state.probe.run()
-        await self._publish(result)
-        return result
-
     async def _publish(self, result: ProbeResult[Any]) -> None:
         try:
             outcome = self._listener(result)
