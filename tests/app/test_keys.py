@@ -106,3 +106,27 @@ async def test_alarm_detail_shows_reason_threshold_and_recent_datapoints(
         assert "CPUUtilization Average > 80" in text
         assert "Threshold Crossed" in text
         assert "Recent datapoints" in text and "UTC" in text
+
+
+async def test_keys_can_be_remapped_in_the_config_file(scenario, tmp_path, until, complete):
+    from dataclasses import replace
+
+    from console.app import ConsoleApp
+    from console.config import Flags, load_file, resolve
+    from probes.suite import connect
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nzoom = "Z"\n')
+    demo = scenario("healthy")
+    env = replace(resolve(Flags(), env_vars={}, file=load_file(config)), aws=demo.settings())
+    connection = await connect(env.aws, env.stack, env.overrides)
+    try:
+        app = ConsoleApp(env, connection, cost_cache_dir=tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await until(pilot, lambda: complete(app))
+            await pilot.press("z")
+            assert not app.dashboard.is_single
+            await pilot.press("Z")
+            assert app.dashboard.is_single
+    finally:
+        await connection.close()
