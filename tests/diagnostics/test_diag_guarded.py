@@ -14,7 +14,7 @@ from probes.diagnostics import Diagnostic, Finding, Severity, run_diagnostics
 from probes.diagnostics.inputs import DiagnosticInputs
 from probes.diagnostics.registry import DIAGNOSTICS, PROBES
 from probes.errors import ErrorKind, ProbeError
-from probes.result import ProbeResult, failed, utcnow
+from probes.result import ProbeResult, utcnow
 
 DENIED = (b'<?xml version="1.0"?><ErrorResponse><Error><Type>Sender</Type>'
           b"<Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/oncall is "
@@ -91,7 +91,8 @@ async def test_a_failed_probe_makes_its_diagnostics_could_not_run_with_its_error
     async with AwsContext(AwsSettings(endpoint_url="http://127.0.0.1:9")) as ctx:
         report = await run_diagnostics(
             ctx, Deployment.by_convention("children-drawing-prod", "eu-west-1"),
-            results=_results(ecs=failed("ecs", denied)), diagnostics=ecs_only)
+            results=_results(ecs=ProbeResult("ecs", utcnow(), 0.0, error=denied)),
+            diagnostics=ecs_only)
     assert [f.id for f in report.findings] == [
         "permissions.missing", "ecs.service.could-not-run", "ecs.tasks.could-not-run"]
     assert all(o.status == "could not run" and o.error == denied for o in report.outcomes)
