@@ -61,9 +61,7 @@ def _tasks_not_stopping(ecs: ServiceSnapshot) -> CheckResult:
     failed = ecs.failed_tasks
     evidence = [(t.task_id[:8], f"exit {','.join(map(str, t.exit_codes)) or '-'} "
                  f"{t.stop_code}: {t.stopped_reason}") for t in failed[:10]]
-    oom = [t for t in failed if 137 in t.exit_codes or "outofmemory" in
-           t.stopped_reason.lower().replace(" ", "") or any(
-               "outofmemory" in c.reason.lower().replace(" ", "") for c in t.containers)]
+    oom = [t for t in failed if t.out_of_memory]
     if oom:
         evidence.insert(0, ("diagnosis", f"{len(oom)} stopped out of memory (exit 137): "
                             "raise the task memory (action scale-task-size)"))

@@ -95,6 +95,12 @@ class EcsTask:
         return any(word in reason for word in _FAILURE_WORDS)
 
     @property
+    def out_of_memory(self) -> bool:
+        """Killed for memory: exit code 137 or an OutOfMemory reason (task or container)."""
+        text = " ".join([self.stopped_reason, *(c.reason for c in self.containers)]).lower()
+        return 137 in self.exit_codes or "outofmemory" in text or "out of memory" in text
+
+    @property
     def is_stopped(self) -> bool:
         return self.last_status in ("STOPPED", "DEPROVISIONING", "STOPPING") or (
             self.desired_status == "STOPPED")

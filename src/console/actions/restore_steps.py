@@ -12,10 +12,10 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from console.actions.base import ActionContext, ActionError, Outcome, Plan, Progress, request_id
+from console.actions.base import ActionContext, ActionError, Plan, Progress, request_id
 from console.actions.common import send, shown, size_text
 from console.actions.s3sync import fetch_object
-from probes.errors import classify
+from console.actions.step_run import StepRun
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 GZIP_MAGIC = b"\x1f\x8b"
@@ -34,28 +34,20 @@ def check_database(path: Path, key: str) -> None:
         raise ActionError(f"{shown(path, 300)} is not a {kind} (it starts with {head[:8]!r})")
 
 
-class RestoreRun:
+class RestoreRun(StepRun):
     """One run of a confirmed restore plan (`RestoreDatabaseAction.execute`)."""
+
+    STEPS = STEPS
+    watch = "the ECS pane (2): the service's desired and running counts"
 
     def __init__(self, ctx: ActionContext, plan: Plan, progress: Progress, *,
                  poll_s: float, stop_timeout_s: float) -> None:
-        self.ctx, self.plan, self.progress = ctx, plan, progress
-        self.d = plan.data
+        super().__init__(ctx, plan, progress)
         self.poll_s, self.stop_timeout_s = poll_s, stop_timeout_s
-        self.done: list[str] = []
-        self.ids: list[str] = []
 
     # ------------------------------------------------------------------ the steps
-    async def run(self) -> Outcome:
-        steps: tuple[Callable[[], Awaitable[str]], ...] = (
-            self.download, self.stop, self.upload, self.start)
-        for number, step in enumerate(steps, start=1):
-            try:
-                self.done.append(f"{number}. {await step()}")
-            except Exception as exc:  # noqa: BLE001 - any failure: say where it stopped
-                return self.failed(number, exc)
-        return Outcome(True, f"{self.plan.title}: done", tuple(i for i in self.ids if i),
-                       tuple(self.done), self.plan.watch_next)
+    def steps(self) -> tuple[Callable[[], Awaitable[str]], ...]:
+        return (self.download, self.stop, self.upload, self.start)
 
     async def download(self) -> str:
         local, size = Path(self.d["local"]), int(self.d["size"])
@@ -113,9 +105,7 @@ class RestoreRun:
                 f"{self.ctx.deployment.service} --desired-count {count} "
                 f"--region {self.ctx.deployment.region}")
 
-    def failed(self, number: int, exc: BaseException) -> Outcome:
-        reason = str(exc) if isinstance(exc, ActionError) else classify(
-            exc, profile=self.ctx.aws.settings.profile).summary()
+    def advice(self, number: int) -> list[str]:
         restart, target = self.d["restart"], f"s3://{self.d['target_bucket']}/" \
                                              f"{self.d['target_key']}"
         copy = f"aws s3 cp {self.d['local']} {target}"
@@ -134,9 +124,4 @@ class RestoreRun:
         else:
             advice = [f"the restored file is at {target}; the service is at 0: set desired "
                       f"count back to {restart}: {start}"]
-        ran = self.done or ["none"]
-        return Outcome(False, f"{self.plan.title}: step {number} ({STEPS[number - 1]}) failed: "
-                              f"{reason}",
-                       tuple(i for i in self.ids if i),
-                       ("steps that ran: " + "; ".join(ran), *advice),
-                       "the ECS pane (2): the service's desired and running counts")
+        return advice

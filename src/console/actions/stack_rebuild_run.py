@@ -9,37 +9,30 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from console.actions.base import ActionContext, ActionError, Outcome, Plan, Progress, request_id
+from console.actions.base import ActionContext, Plan, Progress, request_id
 from console.actions.stack_wait import wait_for
-from probes.errors import classify
+from console.actions.step_run import StepRun
 
 STEPS = ("back up the buckets", "delete the stack", "create the stack")
 Backup = Callable[[ActionContext, dict[str, Any], Progress], Awaitable[tuple[str, ...]]]
 
 
-class RebuildRun:
+class RebuildRun(StepRun):
     """One run of a confirmed rebuild plan (`RebuildStackAction.execute`)."""
+
+    STEPS = STEPS
+    watch = "the stack pane (1): its status and failed resources"
 
     def __init__(self, ctx: ActionContext, plan: Plan, progress: Progress, *, poll_s: float,
                  delete_timeout_s: float, create_timeout_s: float, backup: Backup) -> None:
-        self.ctx, self.plan, self.progress = ctx, plan, progress
-        self.d = plan.data
+        super().__init__(ctx, plan, progress)
         self.poll_s = poll_s
         self.delete_timeout_s, self.create_timeout_s = delete_timeout_s, create_timeout_s
         self.backup = backup
-        self.done: list[str] = []
-        self.ids: list[str] = []
         self.new_stack_id = ""
 
-    async def run(self) -> Outcome:
-        steps = (self.back_up, self.delete, self.create)
-        for number, step in enumerate(steps, start=1):
-            try:
-                self.done.append(f"{number}. {await step()}")
-            except Exception as exc:  # noqa: BLE001 - any failure: say where it stopped
-                return self.failed(number, exc)
-        return Outcome(True, f"{self.plan.title}: done", tuple(i for i in self.ids if i),
-                       tuple(self.done), self.plan.watch_next)
+    def steps(self) -> tuple[Callable[[], Awaitable[str]], ...]:
+        return (self.back_up, self.delete, self.create)
 
     async def back_up(self) -> str:
         backup = self.d["backup"]
@@ -81,9 +74,7 @@ class RebuildRun:
                 + (" --parameters (as in the plan)" if create.get("Parameters") else "")
                 + f" --region {self.ctx.deployment.region}")
 
-    def failed(self, number: int, exc: BaseException) -> Outcome:
-        reason = str(exc) if isinstance(exc, ActionError) else classify(
-            exc, profile=self.ctx.aws.settings.profile).summary()
+    def advice(self, number: int) -> list[str]:
         name, folder = self.ctx.deployment.stack, self.d["backup"]["destination"]
         if number == 1:
             advice = ["nothing was deleted; what was copied stays in "
@@ -99,8 +90,4 @@ class RebuildRun:
                       "fix the template or parameters, delete the failed stack "
                       f"(aws cloudformation delete-stack --stack-name {name}), then "
                       f"{self._create_command()}"]
-        return Outcome(False, f"{self.plan.title}: step {number} ({STEPS[number - 1]}) failed: "
-                              f"{reason}",
-                       tuple(i for i in self.ids if i),
-                       ("steps that ran: " + ("; ".join(self.done) or "none"), *advice),
-                       "the stack pane (1): its status and failed resources")
+        return advice

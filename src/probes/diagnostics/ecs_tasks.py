@@ -39,7 +39,7 @@ def stop_cause(task: EcsTask) -> str | None:
         return START_FAILED
     if "health check" in text:
         return HEALTH_CHECK
-    if "outofmemory" in text or "out of memory" in text or 137 in task.exit_codes:
+    if task.out_of_memory:
         return OOM
     if any(code != 0 for code in task.exit_codes):
         return CRASHED
