@@ -201,3 +201,22 @@ async def test_hostile_names_reasons_and_log_lines_stay_inert(tmp_path, frozen_c
     assert "<9B>" in plain and "<U+202E>" in plain
     assert "\x1b]" not in ansi  # no OSC reached the terminal (clipboard, links, titles)
     assert "\x1b[2J" not in ansi and "\x9b" not in ansi and "\x00" not in ansi
+
+
+async def test_log_pane_error_count_describes_the_lines_it_keeps(tmp_path, frozen_clock):
+    from console.panes.logs import KEEP_LINES
+
+    def batch(message, n):
+        events = tuple(LogEvent("/ecs/x", "ecs/app/1", i, i, f"{message}{i}", message)
+                       for i in range(n))
+        return ProbeResult("logs", NOW, 0.0, data=LogBatch(("/ecs/x",), events))
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = app.dashboard.panes["logs"]
+        app.dashboard.apply(batch("ERROR boom", 300))
+        assert (len(pane.events), pane.errors) == (300, 300)
+        app.dashboard.apply(batch("INFO fine", KEEP_LINES))  # the errors scroll out
+        await pilot.pause(0.05)
+        assert (len(pane.events), pane.errors) == (KEEP_LINES, 0)
+        assert f"{KEEP_LINES} lines · 0 errors" in pane.query_one(".pane-status").render().plain

@@ -35,3 +35,4 @@ def test_data_older_than_three_intervals_is_stale_even_without_an_error():
     assert judge(45, interval=10, collecting=True).label == ("STALE · 40s ago · waiting for "
                                                              "AWS")
     assert judge(None).state is Freshness.WAITING
+

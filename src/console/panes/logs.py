@@ -43,6 +43,9 @@ class LogsPane(Pane[LogBatch]):
     def __init__(self, interval_s: float | None = None, **kwargs) -> None:
         super().__init__(interval_s, **kwargs)
         self.events: deque[LogEvent] = deque(maxlen=KEEP_LINES)
+        # Whether each kept event is an error, so the count matches the lines kept (the
+        # pane says "N lines · E errors": both must describe the same lines).
+        self.error_flags: deque[bool] = deque(maxlen=KEEP_LINES)
         self.errors = 0
         self.groups: tuple[str, ...] = ()
         self.highlighter = SeverityHighlighter(prefix_width=PREFIX)
@@ -65,7 +68,12 @@ class LogsPane(Pane[LogBatch]):
             self.groups = result.data.groups
             new = result.data.events
             self.events.extend(new)
-            self.errors += sum(1 for e in new if severity_of(e.message) >= Severity.ERROR)
+            for event in new:
+                if len(self.error_flags) == KEEP_LINES and self.error_flags[0]:
+                    self.errors -= 1
+                flag = severity_of(event.message) >= Severity.ERROR
+                self.error_flags.append(flag)
+                self.errors += flag
             self.data = result.data
             self.last_good_at = result.fetched_at
             self.last_error = None
