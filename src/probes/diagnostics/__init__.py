@@ -6,7 +6,21 @@ responses in the shapes AWS documents. `run_diagnostics` runs them all, concurre
 guarded. UI-free: nothing here imports textual or rich.
 """
 
-from probes.diagnostics.model import Diagnostic, Finding, Severity
-from probes.diagnostics.runner import Outcome, Report, run_diagnostics
+from typing import Any
 
 __all__ = ["Diagnostic", "Finding", "Outcome", "Report", "Severity", "run_diagnostics"]
+
+
+def __getattr__(name: str) -> Any:
+    """Import the runner (and with it every diagnostic) only when asked: actions import small
+    constants from this package's modules, and the dashboard's start-up should not pay for
+    22 diagnostics it runs only when `d` is pressed."""
+    if name in ("Diagnostic", "Finding", "Severity"):
+        from probes.diagnostics import model
+
+        return getattr(model, name)
+    if name in ("Outcome", "Report", "run_diagnostics"):
+        from probes.diagnostics import runner
+
+        return getattr(runner, name)
+    raise AttributeError(name)
