@@ -23,6 +23,7 @@ from moto.cloudformation.models import Event, cloudformation_backends
 from moto.cloudwatch.models import cloudwatch_backends
 from moto.ecs.models import ecs_backends
 from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
+from moto.core.responses import ActionResult
 from moto.s3.models import s3_backends
 
 from console.demo.names import ACCOUNT_ID, REGION
@@ -51,6 +52,11 @@ INTERNALS = (
     "moto.cloudwatch.models: cloudwatch_backends[account][region].alarms[name]",
     "moto.acm.models: acm_backends[account][region].get_certificate(arn).status",
     "moto.moto_server.threaded_moto_server: ThreadedMotoServer._server (werkzeug server)",
+    "moto.cloudformation.responses: CloudFormationResponse.describe_stack_events(self)",
+    "moto.ecs.responses: EC2ContainerServiceResponse.list_tasks(self)",
+    "moto.cloudwatch.responses: CloudWatchResponse.describe_alarms/.put_metric_alarm(self)",
+    "moto.core.responses: BaseResponse._get_param(name), ActionResult(dict)",
+    "moto.cloudwatch.models: Alarm.rule/.state_updated_timestamp (composite: rule set)",
 )
 
 _UNHEALTHY_REASON = "Target.ResponseCodeMismatch"
@@ -256,6 +262,91 @@ def set_alarm_state_since(alarm_name: str, since: datetime, region: str = REGION
         _naive(since))
 
 
+def set_alarm_transitioned(alarm_name: str, transitioned: datetime, evaluated: datetime,
+                           region: str = REGION) -> None:
+    """AWS's two times: the state changed at `transitioned` (StateTransitionedTimestamp); the
+    alarm was last re-evaluated (its reason or data changed, StateUpdatedTimestamp) at
+    `evaluated`."""
+    alarm = cloudwatch_backends[ACCOUNT_ID][region].alarms[alarm_name]
+    alarm.state_transitioned_timestamp = _naive(transitioned)
+    alarm.state_updated_timestamp = _naive(evaluated)
+
+
 def mark_certificate_issued(certificate_arn: str, region: str = REGION) -> None:
     """moto keeps a requested certificate PENDING_VALIDATION for a minute; ours is old."""
     acm_backends[ACCOUNT_ID][region].get_certificate(certificate_arn).status = "ISSUED"
+
+
+# -- strict mode: paging and alarms as AWS does them ------------------------------------------
+# moto returns every DescribeStackEvents event and every ListTasks ARN in one page, serves no
+# PutCompositeAlarm and ignores DescribeAlarms' AlarmTypes. With strict paging and alarms on,
+# the same calls answer as AWS does: 100 stack events a page, ListTasks at most 100 a page
+# (maxResults honoured), composite alarms stored, and only the AlarmTypes asked for (AWS's
+# default: metric alarms only). Off by default; `enable_strict_paging_and_alarms()` turns it on.
+
+STACK_EVENTS_PAGE = 100
+LIST_TASKS_PAGE = 100
+_strict = {"paging_and_alarms": False}
+_STRICT_MARK = "_incident_console_strict"
+
+
+def _page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], str | None]:
+    start = int(token) if token and token.isdigit() else 0
+    end = start + size
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
+def _strict_describe_stack_events(self: Any) -> Any:
+    events = self.cloudformation_backend.describe_stack_events(
+        self._get_param("StackName"))[::-1]
+    page, token = _page(events, self._get_param("NextToken"), STACK_EVENTS_PAGE)
+    return ActionResult({"StackEvents": page, **({"NextToken": token} if token else {})})
+
+
+def _strict_list_tasks(self: Any) -> Any:
+    tasks = self.ecs_backend.list_tasks(
+        self._get_param("cluster", "default"), self._get_param("containerInstance"),
+        self._get_param("family"), self._get_param("startedBy"),
+        self._get_param("serviceName"), self._get_param("desiredStatus"))
+    size = min(int(self._get_param("maxResults") or LIST_TASKS_PAGE), LIST_TASKS_PAGE)
+    page, token = _page([t.task_arn for t in tasks], self._get_param("nextToken"), size)
+    return ActionResult({"taskArns": page, **({"nextToken": token} if token else {})})
+
+
+def _strict_describe_alarms(self: Any, original: Any) -> Any:
+    result = original(self)
+    types = self._get_param("AlarmTypes") or ["MetricAlarm"]
+    for alarm in result.result.get("CompositeAlarms", []):  # what AWS serves for a composite
+        alarm.alarm_rule = alarm.rule
+    return ActionResult({key: value for key, value in result.result.items()
+                         if key.removesuffix("s") in types})
+
+
+def _switch(cls: Any, name: str, strict: Any) -> None:
+    """Route `cls.name` to `strict` while strict mode is on (installed once)."""
+    original = getattr(cls, name, None)
+    if getattr(original, _STRICT_MARK, False):
+        return
+
+    def dispatch(self: Any) -> Any:
+        if _strict["paging_and_alarms"]:
+            return strict(self, original) if name == "describe_alarms" else strict(self)
+        if original is None:
+            raise NotImplementedError(name)
+        return original(self)
+
+    setattr(dispatch, _STRICT_MARK, True)
+    setattr(cls, name, dispatch)
+
+
+def enable_strict_paging_and_alarms(on: bool = True) -> None:
+    """Page stack events and tasks at 100, store composite alarms, honour AlarmTypes."""
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    _switch(CloudFormationResponse, "describe_stack_events", _strict_describe_stack_events)
+    _switch(EC2ContainerServiceResponse, "list_tasks", _strict_list_tasks)
+    _switch(CloudWatchResponse, "describe_alarms", _strict_describe_alarms)
+    _switch(CloudWatchResponse, "put_composite_alarm", CloudWatchResponse.put_metric_alarm)
+    _strict["paging_and_alarms"] = on
