@@ -21,9 +21,9 @@ from typing import Any
 from moto.acm.models import acm_backends
 from moto.cloudformation.models import Event, cloudformation_backends
 from moto.cloudwatch.models import cloudwatch_backends
+from moto.core.responses import ActionResult
 from moto.ecs.models import ecs_backends
 from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
-from moto.core.responses import ActionResult
 from moto.s3.models import s3_backends
 
 from console.demo.names import ACCOUNT_ID, REGION
