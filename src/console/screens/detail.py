@@ -56,7 +56,8 @@ class DetailScreen(ModalScreen[None]):
         try:
             points = await recent_datapoints(self.app.connection.ctx, alarm)
         except Exception as exc:  # noqa: BLE001 - shown, classified; the detail stays usable
-            error = classify(exc, action="cloudwatch:GetMetricStatistics")
+            error = classify(exc, action="cloudwatch:GetMetricData" if alarm.metrics
+                             and not alarm.metric else "cloudwatch:GetMetricStatistics")
             extra.update(Text(f"\nRecent datapoints: {clean(error.summary(), limit=200)}",
                               style="yellow"))
             return
