@@ -9,9 +9,11 @@ citizen of the account's shared API quotas.
 from __future__ import annotations
 
 import asyncio
+import configparser
 import contextvars
 import functools
 import os
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,11 +57,33 @@ class AwsSettings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {
             "profile": env.get("AWS_PROFILE") or None,
-            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
             "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        # As the AWS CLI: no region given, the profile's `region` in the config file.
+        values["region"] = (values["region"] or profile_region(env, values["profile"])
+                            or "eu-west-1")
         return cls(**values)
+
+
+def profile_region(env: Mapping[str, str], profile: str | None) -> str | None:
+    """The `region` of `profile` ("default" when None) in the AWS config file (AWS_CONFIG_FILE,
+    else ~/.aws/config of the HOME in `env`); None when absent or unreadable."""
+    home = env.get("HOME") or env.get("USERPROFILE")
+    path = env.get("AWS_CONFIG_FILE") or (os.path.join(home, ".aws", "config") if home else None)
+    if not path:
+        return None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(os.path.expanduser(path), encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return None
+    name = profile or "default"
+    for section in (f"profile {name}", name) if name == "default" else (f"profile {name}",):
+        if parser.has_option(section, "region"):
+            return parser.get(section, "region").strip() or None
+    return None
 
 
 @functools.cache
