@@ -139,6 +139,21 @@ async def list_stack_resources(ctx: AwsContext, stack: str) -> list[StackResourc
     return resources
 
 
+async def with_nested_stacks(ctx: AwsContext, resources: list[StackResource],
+                             depth: int = 0) -> list[StackResource]:
+    """`resources` and those of their nested stacks (AWS::CloudFormation::Stack, whose
+    physical id is the nested stack's ARN; CDK apps put the service in one), followed down
+    three levels. A nested stack that cannot be listed is left out; its parent still counts."""
+    found = list(resources)
+    for nested in _physical(resources, "AWS::CloudFormation::Stack"):
+        try:
+            inner = await list_stack_resources(ctx, nested)
+        except (EnvironmentUnusable, ClientError):
+            continue
+        found += await with_nested_stacks(ctx, inner, depth + 1) if depth < 2 else inner
+    return found
+
+
 async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
                    overrides: NameOverrides | None = None) -> Deployment:
     """Find the deployment's resources through the stack.
@@ -149,7 +164,7 @@ async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
     """
     o = overrides or NameOverrides()
     try:
-        resources = await list_stack_resources(ctx, stack)
+        resources = await with_nested_stacks(ctx, await list_stack_resources(ctx, stack))
     except EnvironmentUnusable:
         raise
     except Exception as exc:  # classified below: fatal kinds end the command
@@ -170,7 +185,8 @@ async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
         target_group_arns=o.target_groups
         or _physical(resources, "AWS::ElasticLoadBalancingV2::TargetGroup"),
         load_balancer_arns=_physical(resources, "AWS::ElasticLoadBalancingV2::LoadBalancer"),
-        alarm_names=_physical(resources, "AWS::CloudWatch::Alarm"),
+        alarm_names=_physical(resources, "AWS::CloudWatch::Alarm")
+        + _physical(resources, "AWS::CloudWatch::CompositeAlarm"),
         buckets=o.buckets or _physical(resources, "AWS::S3::Bucket"),
         secret_id=o.secret or next(iter(_physical(resources, "AWS::SecretsManager::Secret")),
                                    base.secret_id),
