@@ -108,3 +108,20 @@ async def test_a_metric_math_alarms_datapoints_are_read_with_get_metric_data(str
     assert [p.value for p in points] == [3.0, 7.0]
     assert [name for name, _ in sent] == ["GetMetricData"]
     assert "Errors > 5" in alarm.condition
+
+
+async def test_the_alarms_pane_lists_the_composite_and_its_detail_shows_the_rule(
+        strict_emulator, open_app, until, complete, read_screen):
+    from console.screens.detail import DetailScreen
+
+    handle = strict_emulator("healthy")
+    put_children_and_composite(cloudwatch(handle), composite_actions=[TOPIC])
+    async with open_app(handle, size=(140, 45)) as (app, pilot):
+        await until(pilot, lambda: complete(app))
+        alarms = app.dashboard.panes["alarms"]
+        await pilot.press("5")
+        alarms.body.move_cursor(row=[a.name for a in alarms.data.alarms].index(COMPOSITE))
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        await until(pilot, lambda: "no datapoints of its own" in read_screen(app))
+        assert f'ALARM("{CHILDREN[0]}") AND' in read_screen(app)

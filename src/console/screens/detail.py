@@ -52,6 +52,10 @@ class DetailScreen(ModalScreen[None]):
 
         extra = self.query_one("#detail-extra", Static)
         alarm = self.detail.subject
+        if alarm.composite:
+            extra.update(Text("\nA composite alarm: its state comes from the alarms its rule "
+                              "names; it has no datapoints of its own.", style="dim"))
+            return
         extra.update(Text("\nRecent datapoints: loading…", style="dim"))
         try:
             points = await recent_datapoints(self.app.connection.ctx, alarm)
