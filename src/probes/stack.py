@@ -231,8 +231,11 @@ class StackProbe(Probe[StackSnapshot]):
                     if not page.get("NextToken"):
                         break
                     kwargs["NextToken"] = page["NextToken"]
-        except (ClientError, BotoCoreError, ResponseParserError, AttributeError):
-            self._describe_events = False
+        except (ClientError, BotoCoreError, ResponseParserError, AttributeError) as exc:
+            code = exc.response.get("Error", {}).get("Code", "") if isinstance(
+                exc, ClientError) else ""
+            if "Throttl" not in code:  # refused, not busy: do not ask again
+                self._describe_events = False
             return None
         return _merge((), [e for e in found if e.is_failure])
 
