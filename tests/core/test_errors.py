@@ -73,7 +73,7 @@ def test_unreachable_and_timeouts():
     assert refused.kind is ErrorKind.UNREACHABLE
     assert refused.message == "cannot reach http://127.0.0.1:9"
     timeout = classify(bx.ReadTimeoutError(endpoint_url="https://ecs.eu-west-1.amazonaws.com"))
-    assert timeout.kind is ErrorKind.UNREACHABLE
+    assert timeout.kind is ErrorKind.TIMED_OUT
     assert "timed out" in timeout.message
 
 
