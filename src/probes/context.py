@@ -9,6 +9,7 @@ citizen of the account's shared API quotas.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import functools
 import os
@@ -102,10 +103,9 @@ def _attach_action_to_error(service: str, exception: BaseException | None = None
     else:
         action = iam_action(service, operation)
     if action:
-        try:
+        # An exception type with __slots__ refuses: the caller's guess stays.
+        with contextlib.suppress(AttributeError):
             setattr(exception, ACTION_ATTRIBUTE, action)
-        except AttributeError:  # an exception type with __slots__: the caller's guess stays
-            pass
 
 
 def _attach_action_to_response(service: str, http_response: Any = None, parsed: Any = None,

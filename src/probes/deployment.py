@@ -266,7 +266,7 @@ async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides,
         if td is None:
             try:
                 td = await ecs.describe_task_definition(taskDefinition=task_definition)
-            except Exception as exc:  # classified: the guide's log group stands in
+            except Exception as exc:  # noqa: BLE001 - classified: the guide's log group stands in
                 error = _classified(ctx, exc, "ecs:DescribeTaskDefinition")
                 if not _is_absent(error):
                     problems.append(DiscoveryProblem(error, _FROM_TASK_DEFINITION))

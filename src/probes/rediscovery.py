@@ -15,6 +15,7 @@ UI-free: the app starts it and refreshes the probes it names.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -116,10 +117,8 @@ class Rediscovery:
         while True:
             if self.deployment.problems:
                 delay = min(self.max_retry_s, self.retry_s * 2 ** self._failures)
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._due.wait(), timeout=delay)
-                except TimeoutError:
-                    pass
             else:
                 await self._due.wait()
             wait = 0.0 if self._urgent else self._last_run + self.min_interval_s - self._clock()

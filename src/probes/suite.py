@@ -64,8 +64,8 @@ async def connect(settings: AwsSettings, stack: str,
                     p.error.kind in _NO_ANSWER for p in discovered.problems
                     if p.error.action == "cloudformation:ListStackResources"):
                 raise EnvironmentUnusable(error)
-            discovered = replace(discovered, problems=discovered.problems
-                                 + (DiscoveryProblem(error, ()),))
+            discovered = replace(discovered, problems=(*discovered.problems,
+                                                       DiscoveryProblem(error, ())))
     except BaseException:
         await ctx.close()
         raise
