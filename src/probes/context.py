@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import contextvars
 import functools
+import getpass
 import os
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
-from botocore.exceptions import ClientError
+from botocore.exceptions import ClientError, CredentialRetrievalError
 from botocore.loaders import Loader, create_loader
 
 from probes.errors import ACTION_ATTRIBUTE, ACTION_METADATA, FILTER_PATTERN_METADATA
@@ -138,6 +139,9 @@ class AwsContext:
 
     def __init__(self, settings: AwsSettings):
         self.settings = settings
+        # While True, an MFA profile may ask for its code on the terminal. The dashboard sets
+        # it to False before the full screen starts: a prompt there would be drawn over.
+        self.interactive = True
         self._session = self._new_session()
         self._clients: dict[tuple[str, str], Any] = {}
         self._stack = AsyncExitStack()
@@ -158,7 +162,30 @@ class AwsContext:
         session.register_component("data_loader", _shared_loader())
         if self.settings.static_credentials:
             session.set_credentials(*self.settings.static_credentials)
+        else:
+            with contextlib.suppress(Exception):  # no such provider: nothing ever prompts
+                provider = session.get_component("credential_provider").get_provider(
+                    "assume-role")
+                provider._prompter = self._mfa_prompt
         return session
+
+    def _mfa_prompt(self, prompt: str) -> str:
+        """botocore's MFA prompter: the terminal before the full screen, never inside it."""
+        if not self.interactive:
+            raise CredentialRetrievalError(
+                provider="assume-role with MFA",
+                error_msg="the profile needs a new MFA code, which cannot be typed inside the "
+                "dashboard: quit and start the console again to enter it")
+        return getpass.getpass(prompt)
+
+    async def resolve_credentials(self) -> None:
+        """Resolve (and for an assume-role profile, assume) the credentials now, once: an MFA
+        profile asks for its code here, on the terminal, before anything runs concurrently or
+        the full screen starts. Errors are left for the first call to report."""
+        with contextlib.suppress(Exception):
+            credentials = await self._session.get_credentials()
+            if credentials is not None:
+                await credentials.get_frozen_credentials()
 
     @property
     def region(self) -> str:

@@ -49,6 +49,7 @@ async def connect(settings: AwsSettings, stack: str,
     """
     ctx = AwsContext(settings)
     try:
+        await ctx.resolve_credentials()  # an MFA code is asked for here, once
         # Who we are and what we watch are independent: ask both at once.
         identity_result, discovered = await asyncio.gather(
             IdentityProbe(ctx).run(), discover(ctx, stack, overrides), return_exceptions=True)
