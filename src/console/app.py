@@ -145,6 +145,7 @@ class ConsoleApp(App[int]):
     def action_refresh(self) -> None:
         """Collect every probe now (costs come from the cache unless it has expired)."""
         self.scheduler.refresh_all()
+        self.rediscovery.retry()
         self.notify("Refreshing every pane", timeout=2)
 
     def action_help(self) -> None:

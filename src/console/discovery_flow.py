@@ -34,6 +34,9 @@ class NoDiscovery:
     def observe(self, result: ProbeResult[Any]) -> None:
         pass
 
+    def retry(self) -> None:
+        pass
+
 
 class DiscoveryFlow:
     def __init__(self, app: ConsoleApp) -> None:
@@ -54,6 +57,11 @@ class DiscoveryFlow:
     def observe(self, result: ProbeResult[Any]) -> None:
         self.rediscovery.observe(result)
 
+    def retry(self) -> None:
+        """`r`: an incomplete discovery is tried again with the probes."""
+        if self.rediscovery.deployment.problems:
+            self.rediscovery.request()
+
     def _show_problems(self, deployment: Deployment) -> None:
         """Mark the panes discovery could not fill, unless their probe already answered."""
         for problem in deployment.problems:
@@ -68,6 +76,7 @@ class DiscoveryFlow:
                             severity="warning", timeout=10)
 
     def _changed(self, deployment: Deployment, changed: list[str]) -> None:
+        had_problems = bool(self.app.connection.deployment.problems)
         self.app.connection.deployment = deployment
         for name in dict.fromkeys(changed + [p for problem in deployment.problems
                                              for p in problem.probes]):
@@ -76,8 +85,8 @@ class DiscoveryFlow:
             log.info("rediscovered names for %s", ", ".join(changed))
             self.app.notify(f"The stack's resources changed: now watching the new names "
                             f"({', '.join(changed)})", timeout=6)
-        if not deployment.problems:
-            self.app.notify("Discovery complete", timeout=4)
+        if had_problems and not deployment.problems:
+            self.app.notify("Discovery complete: every pane watches the stack's names", timeout=4)
 
 
 def discovery_for(app: ConsoleApp) -> DiscoveryFlow | NoDiscovery:

@@ -93,6 +93,11 @@ class Rediscovery:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
+    def request(self) -> None:
+        """Discover again now (the operator pressed r while discovery is incomplete)."""
+        self._urgent = True
+        self._due.set()
+
     def observe(self, result: ProbeResult[Any]) -> None:
         """Look at a probe's result for a reason to rediscover."""
         if result.error is not None:

@@ -1,8 +1,9 @@
 """`incident-console status [--json]`: one pass of every probe.
 
-Exit by the verdict: 0 OK, 1 degraded (or any level between), 2 down; a probe or a discovery
-step that fails does not change it (the output says which and why). Exit 2 also when the
-environment itself is unusable (no credentials, bad config, unknown stack, AWS unreachable).
+Exit by what was found, as `check` does: 0 OK; 1 degraded (or any level between OK and down),
+or a probe or discovery step that failed (an incomplete look is not an all-clear); 2 down.
+Exit 2 also when the environment itself is unusable (no credentials, bad config, unknown
+stack, AWS unreachable).
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import argparse
 HELP = "one pass of every probe, as a readable summary or JSON"
 DESCRIPTION = (
     "Run every probe once and print what it found: stack, ECS service and tasks, target "
-    "health, recent logs, alarms, costs. Exit 0 when the verdict is OK, 1 when degraded, 2 "
-    "when down or when the environment is unusable; a probe that fails does not change it "
-    "(the output says so)."
+    "health, recent logs, alarms, costs. Exit 0 when the verdict is OK, 1 when degraded or "
+    "when a probe could not run (the output says which and why), 2 when down or when the "
+    "environment is unusable."
 )
 LOG_EVENTS_IN_JSON = 50
 
@@ -74,13 +75,16 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
     else:
         sys.stdout.write(render_status(env, connection, results, verdict_of(results)))
         sys.stdout.write(render_problems(connection.deployment))
-    return exit_code(verdict_of(results))
+    return exit_code(verdict_of(results), results, connection.deployment)
 
 
-def exit_code(verdict) -> int:
-    """0 OK, 2 DOWN, 1 for every level between (degraded, and any level added later)."""
+def exit_code(verdict, results, deployment) -> int:
+    """0 OK, 2 DOWN, 1 for every level between (degraded, and any level added later); at
+    least 1 when a probe or a discovery step failed."""
     level = str(getattr(verdict.level, "value", verdict.level))
-    return {"OK": 0, "DOWN": 2}.get(level, 1)
+    code = {"OK": 0, "DOWN": 2}.get(level, 1)
+    incomplete = deployment.problems or any(not r.ok for r in results.values())
+    return max(code, 1) if incomplete else code
 
 
 def render_problems(deployment) -> str:
