@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from proxy import FaultProxy  # noqa: E402
+from proxy import FaultProxy
 
 READ_TIMEOUT_S = 0.5
 

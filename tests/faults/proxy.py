@@ -13,6 +13,7 @@ protocols) or the `/operation/X` path (CloudWatch's RPC v2 CBOR). Faults:
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import re
@@ -73,6 +74,7 @@ class FaultProxy:
         self.faults: dict[str, str] = {}
         self.seen: list[str] = []  # the action of every request, in order
         self.injected: list[str] = []
+        self._custom = ("", "")
         self._cleared = threading.Event()
         proxy = self
 
@@ -97,6 +99,12 @@ class FaultProxy:
         assert fault in FAULTS, fault
         self._cleared.clear()
         self.faults = {action: fault}
+
+    def answer(self, action: str, code: str, message: str) -> None:
+        """Answer `action` with this error code and message (status 400)."""
+        self._cleared.clear()
+        self._custom = (code, message)
+        self.faults = {action: "custom"}
 
     def clear(self) -> None:
         self.faults = {}
@@ -155,14 +163,12 @@ class FaultProxy:
     @staticmethod
     def _close(handler: BaseHTTPRequestHandler) -> None:
         handler.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             handler.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def _answer_error(self, handler: BaseHTTPRequestHandler, fault: str, action: str,
                       protocol: str) -> None:
-        message = error_message(fault, action)
+        message = self._custom[1] if fault == "custom" else error_message(fault, action)
         if protocol == "query":
             status, code = _QUERY_ERRORS[fault]
             payload = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>"
@@ -171,7 +177,7 @@ class FaultProxy:
             content_type = "text/xml"
             extra = {}
         else:
-            status, code = _JSON_ERRORS[fault]
+            status, code = (400, self._custom[0]) if fault == "custom" else _JSON_ERRORS[fault]
             if protocol == "cbor":
                 payload = cbor_map({"__type": code, "message": message})
                 content_type, extra = "application/cbor", {"smithy-protocol": "rpc-v2-cbor"}
