@@ -63,17 +63,29 @@ class DiscoveryFlow:
             self.rediscovery.request()
 
     def _show_problems(self, deployment: Deployment) -> None:
-        """Mark the panes discovery could not fill, unless their probe already answered."""
         for problem in deployment.problems:
-            error = replace(problem.error, message=f"discovery: {problem.error.message}")
-            for name in problem.probes:
-                pane = self.app.dashboard.panes.get(name)
-                if pane is not None and pane.data is None and pane.last_error is None:
-                    self.app.dashboard.apply(ProbeResult(name, utcnow(), 0.0, error=error))
             panes = ", ".join(problem.probes) or "none"
             self.app.notify(f"Discovery incomplete: {problem.error.summary()}. Panes using the "
                             f"guide's names: {panes}. Retrying in the background.",
                             severity="warning", timeout=10)
+        self._mark_panes(deployment)
+
+    def _mark_panes(self, deployment: Deployment, tries: int = 0) -> None:
+        """Mark the panes discovery could not fill, unless their probe already answered. A
+        pane still being composed (the first second of the app) is marked once it is."""
+        waiting = False
+        for problem in deployment.problems:
+            error = replace(problem.error, message=f"discovery: {problem.error.message}")
+            for name in problem.probes:
+                pane = self.app.dashboard.panes.get(name)
+                if pane is None or pane.data is not None or pane.last_error is not None:
+                    continue
+                if not pane.query(".pane-error"):
+                    waiting = True
+                    continue
+                self.app.dashboard.apply(ProbeResult(name, utcnow(), 0.0, error=error))
+        if waiting and tries < 50:
+            self.app.set_timer(0.1, lambda: self._mark_panes(deployment, tries + 1))
 
     def _changed(self, deployment: Deployment, changed: list[str]) -> None:
         had_problems = bool(self.app.connection.deployment.problems)

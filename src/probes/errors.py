@@ -175,25 +175,25 @@ def _where(exc: BaseException, endpoint: str | None) -> str:
 def _classify_network_error(exc: BaseException, *, action: str | None,
                             endpoint: str | None) -> ProbeError:
     where = _where(exc, endpoint)
-    keep = "; the last good data stays on screen and the call is retried"
     if isinstance(exc, codes.TIMEOUT_EXCEPTIONS):
         return ProbeError(ErrorKind.TIMED_OUT, f"{where} timed out",
                           "the endpoint accepted the connection but did not answer in time: "
-                          "check the network (VPN, proxy) and AWS Health" + keep, action)
+                          "check the network (VPN, proxy) and AWS Health", action)
     cause = getattr(exc, "kwargs", {}).get("error") if hasattr(exc, "kwargs") else None
     if isinstance(exc, bx.SSLError):
         return ProbeError(ErrorKind.UNREACHABLE, f"TLS handshake with {where} failed",
                           "a proxy may be intercepting HTTPS: set AWS_CA_BUNDLE to its "
-                          "certificate, or check --endpoint-url" + keep, action)
+                          "certificate, or check --endpoint-url", action)
     if isinstance(cause, socket.gaierror) or "Name or service not known" in str(exc) or \
             "nodename nor servname" in str(exc):
         return ProbeError(ErrorKind.UNREACHABLE, f"cannot resolve the host of {where}",
-                          "check DNS, the VPN, and --region / --endpoint-url" + keep, action)
+                          "check DNS, the VPN, and --region / --endpoint-url", action)
     if isinstance(exc, bx.ConnectionClosedError) or "disconnected" in str(exc).lower():
         return ProbeError(ErrorKind.UNREACHABLE, f"{where} closed the connection",
-                          "check the network (VPN, proxy)" + keep, action)
+                          "check the network (VPN, proxy) and --endpoint-url; a proxy or "
+                          "load balancer may be cutting requests", action)
     return ProbeError(ErrorKind.UNREACHABLE, f"cannot reach {where}",
-                      "check the network (VPN, proxy) and --endpoint-url / --region" + keep,
+                      "check the network (VPN, proxy) and --endpoint-url / --region",
                       action)
 
 
