@@ -139,6 +139,11 @@ def classify(exc: BaseException, *, action: str | None = None, profile: str | No
             f"the AWS profile {exc.kwargs.get('profile')!r} does not exist",
             "check `aws configure list-profiles`, or pass --profile with one of them",
             action, refreshable=False)
+    if isinstance(exc, bx.RefreshWithMFAUnsupportedError) or (
+            isinstance(exc, bx.CredentialRetrievalError) and "MFA" in str(exc)):
+        return ProbeError(ErrorKind.CREDENTIALS, "the MFA session has expired",
+                          "quit and start the console again: it asks for a new MFA code "
+                          "before the screen opens", action, refreshable=False)
     if isinstance(exc, codes.CREDENTIAL_EXCEPTIONS):
         message = "no AWS credentials found" if isinstance(
             exc, bx.NoCredentialsError) else _first_line(exc)

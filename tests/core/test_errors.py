@@ -174,3 +174,9 @@ def test_an_invalid_filter_pattern_is_permanent_and_named():
     assert error.message == "invalid filter pattern '{ $.level = ': Invalid filter pattern"
     assert error.action == "logs:FilterLogEvents"
     assert not error.retryable
+
+
+def test_an_mfa_session_that_cannot_refresh_says_to_restart_not_to_press_r():
+    error = classify(bx.RefreshWithMFAUnsupportedError())
+    assert error.kind is ErrorKind.CREDENTIALS and not error.refreshable
+    assert "new MFA code" in error.fix

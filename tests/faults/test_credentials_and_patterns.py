@@ -80,4 +80,5 @@ def test_an_mfa_profile_asks_once_before_the_screen_and_never_inside_it(
     assert len(asked_before_screen) == 1 and "MFA" in asked_before_screen[0]
     assert len(prompts) == 1  # nothing was typed inside the screen
     assert result.error is not None and result.error.kind is ErrorKind.CREDENTIALS
-    assert "new MFA code" in result.error.message
+    assert result.error.message == "the MFA session has expired"
+    assert "new MFA code" in result.error.fix and not result.error.refreshable
