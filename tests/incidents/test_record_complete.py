@@ -39,8 +39,8 @@ def runbook_incident(recorder) -> str:
                            params={"memory": "512 -> 1024"},
                            calls=[{"service": call.service, "operation": call.operation,
                                    "params": call.params, "cli": call.cli()}],
-                           result="revision :2 deployed", request_ids=["req-register-1",
-                                                                        "req-update-2"])
+                           result="Scale the task size: revision :2 deployed",
+                           request_ids=["req-register-1", "req-update-2"])
     recorder.record_state_change("targets", "10.0.1.23:8000", "unhealthy", "healthy")
     recorder.note("memory raised to 1024", ALICE)
     recorder.close("OOM; more memory fixed it", ALICE)
@@ -67,6 +67,9 @@ def test_title_and_first_step_are_said_once(recorder):
     report = to_markdown(loaded)
     assert report.startswith("# P0 incident: Service Down\n")
     assert "P0 P0" not in report
+    assert "Scale the task size: revision :2 deployed" in report  # not twice the title
+    assert "Scale the task size: Scale the task size" not in report
+    assert "- Result: revision :2 deployed" in report
     assert "step :" not in report and "runbook p0-service-down: started" in report
     assert loaded.incident.title == "Service Down"
 

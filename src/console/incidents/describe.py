@@ -47,8 +47,15 @@ def _state_change(e: Entry) -> str:
     return f"{e.get('source', '?')}: {e.get('subject', '?')}: {arrow}{detail}"
 
 
+def action_result(e: Entry) -> str:
+    """The action's result without its title in front (``Scale the task size: done`` is
+    ``done`` under the title it already has)."""
+    result, title = str(e.get("result") or ""), str(e.get("title") or "")
+    return result[len(title) + 2:] if title and result.startswith(f"{title}: ") else result
+
+
 def _action(e: Entry) -> str:
-    text = f"{e.get('title') or e.get('action_id', '?')}: {e.get('result', '')}"
+    text = f"{e.get('title') or e.get('action_id', '?')}: {action_result(e)}"
     if e.get("error"):
         text += f" (error: {e.get('error')})"
     ids = e.get("request_ids") or []

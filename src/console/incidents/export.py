@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from console import clock
-from console.incidents.describe import describe, passed_label, short_who
+from console.incidents.describe import action_result, describe, passed_label, short_who
 from console.incidents.model import Entry, LoadedIncident
 from console.incidents.store import format_time
 from console.sanitize import clean, clean_block
@@ -119,7 +119,7 @@ def _action(entry: Entry) -> list[str]:
     ids = entry.get("request_ids") or []
     out = ["", f"### {_time(entry.time)}: {md(entry.get('title') or entry.get('action_id'))}",
            "", f"- Action: {md(entry.get('action_id'))}", f"- Who: {md(entry.who)}",
-           f"- Result: {md(entry.get('result'))}",
+           f"- Result: {md(action_result(entry))}",
            f"- Request ids: {', '.join(md(i) for i in ids) if ids else 'none'}"]
     if entry.get("error"):
         out.append(f"- Error: {md(entry.get('error'))}")
