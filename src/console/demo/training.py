@@ -33,6 +33,7 @@ from urllib.parse import parse_qsl
 
 from console.demo import names as n
 from console.demo import training_effects as effects
+from console.demo import training_stack_costs as stack_costs
 
 if TYPE_CHECKING:
     from console.demo.build import BuiltScenario
@@ -128,8 +129,8 @@ def _judge_scale_out(trainer: Trainer, request: WriteRequest) -> tuple[bool, str
 def _judge_container(trainer: Trainer, request: WriteRequest) -> tuple[bool, str]:
     if request.params.get("StackName", "").rsplit("/", 1)[-1] not in (n.STACK, trainer.stack_id):
         return False, "another stack"
-    names = effects.template_container_names(request.params.get("TemplateBody", ""))
-    if n.CONTAINER in names and effects.FAILED_CONTAINER not in names:
+    names = stack_costs.template_container_names(request.params.get("TemplateBody", ""))
+    if n.CONTAINER in names and stack_costs.FAILED_CONTAINER not in names:
         return True, f"the template names the container {n.CONTAINER!r} again"
     return False, (f"the template's containers are {sorted(names) or 'none'}: the load "
                    f"balancer still routes to {n.CONTAINER!r}")
@@ -137,7 +138,7 @@ def _judge_container(trainer: Trainer, request: WriteRequest) -> tuple[bool, str
 
 def _judge_nat(trainer: Trainer, request: WriteRequest) -> tuple[bool, str]:
     nat_id = request.params.get("NatGatewayId", "")
-    if nat_id not in effects.stack_nat_gateways(trainer.base):
+    if nat_id not in stack_costs.stack_nat_gateways(trainer.base):
         return False, f"{nat_id} is not the stack's NAT gateway"
     return True, f"{nat_id} deleted: its hourly and data-processing charges stop"
 
@@ -160,11 +161,11 @@ RULES: dict[str, Rule] = {
                         lambda t, r: effects.scale_out(t, int(r.params["desiredCount"]))),
     "stack-rollback": Rule("a stack update with the container named app again",
                            frozenset({("cloudformation", "UpdateStack")}), _judge_container,
-                           lambda t, r: effects.complete_stack_update(t),
-                           lambda t, r: effects.fail_stack_update_again(t),
-                           lambda t, r: effects.update_stack_response(t)),
+                           lambda t, r: stack_costs.complete_stack_update(t),
+                           lambda t, r: stack_costs.fail_stack_update_again(t),
+                           lambda t, r: stack_costs.update_stack_response(t)),
     "cost-overrun": Rule("deleting the NAT gateway", frozenset({("ec2", "DeleteNatGateway")}),
-                         _judge_nat, lambda t, r: effects.stop_nat_charges(t)),
+                         _judge_nat, lambda t, r: stack_costs.stop_nat_charges(t)),
     "backup-failure": Rule("a task definition with a valid DATABASE_URL, deployed", ECS_UPDATE,
                            _judge_database_url,
                            lambda t, r: effects.run_backup_now(t, str(r.params[
@@ -190,7 +191,7 @@ class Trainer:
         self.base = self.built.base
         self.scenario = self.built.name
         self.rng = random.Random(f"training:{self.scenario}")
-        self.stack_id = effects.stack_id(self.base)
+        self.stack_id = stack_costs.stack_id(self.base)
         self.failing_task_definition = effects.service_task_definition(self.base)
         self.used_hosts = {int(s.private_ip.rsplit(".", 1)[1]) for s in self.built.log_sources}
 
