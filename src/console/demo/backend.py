@@ -12,8 +12,10 @@ Datetimes given here are aware (UTC); moto stores naive UTC, so they are convert
 
 from __future__ import annotations
 
+import contextlib
+import io
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -57,6 +59,8 @@ INTERNALS = (
     "moto.cloudwatch.responses: CloudWatchResponse.describe_alarms/.put_metric_alarm(self)",
     "moto.core.responses: BaseResponse._get_param(name), ActionResult(dict)",
     "moto.cloudwatch.models: Alarm.rule/.state_updated_timestamp (composite: rule set)",
+    "werkzeug.serving: BaseWSGIServer.app (the WSGI app every request goes through)",
+    "moto.ecs.models: ecs_backends[account][region].tasks[cluster] (dict by task ARN)",
 )
 
 _UNHEALTHY_REASON = "Target.ResponseCodeMismatch"
@@ -350,3 +354,81 @@ def enable_strict_paging_and_alarms(on: bool = True) -> None:
     _switch(CloudWatchResponse, "describe_alarms", _strict_describe_alarms)
     _switch(CloudWatchResponse, "put_composite_alarm", CloudWatchResponse.put_metric_alarm)
     _strict["paging_and_alarms"] = on
+
+
+# -- training mode: what the server was asked, tasks that age out ---------------------------
+# (method, path, query string, headers, body) of a request moto answered with a 2xx.
+RequestListener = Callable[[str, str, str, dict[str, str], bytes], None]
+# The same, asked before moto: an XML body to answer with instead of moto, or None.
+RequestAnswerer = Callable[[str, str, str, dict[str, str], bytes], bytes | None]
+_LISTENER_ATTRIBUTE = "_incident_console_request_listener"
+
+
+def observe_requests(server: Any, listener: RequestListener | None,
+                     answerer: RequestAnswerer | None = None) -> None:
+    """Call `listener` for every request moto answers with a 2xx, on the request's thread,
+    after moto has handled it and before the answer is sent; `answerer` first, for a request
+    moto cannot serve on the demo's resources. None stops observing. Neither may raise (a
+    failure is swallowed: the client still gets moto's answer)."""
+    wsgi_server = server._server
+    app = wsgi_server.app
+    if not hasattr(app, _LISTENER_ATTRIBUTE):
+        app = _ObservedApp(app)
+        wsgi_server.app = app
+    setattr(app, _LISTENER_ATTRIBUTE, listener)
+    app.answerer = answerer if listener is not None else None
+
+
+class _ObservedApp:
+    """moto's WSGI app, wrapped: reads the body once, hands the request on, then tells the
+    listener about a successful one."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self._incident_console_request_listener: RequestListener | None = None
+        self.answerer: RequestAnswerer | None = None
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        listener = self._incident_console_request_listener
+        if listener is None or environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        headers = {key[5:].replace("_", "-").lower(): str(value)
+                   for key, value in environ.items() if key.startswith("HTTP_")}
+        headers["content-type"] = environ.get("CONTENT_TYPE", "")
+        request = (environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
+                   environ.get("QUERY_STRING", ""), headers, body)
+        answerer, instead = self.answerer, None
+        if answerer is not None:
+            with contextlib.suppress(Exception):
+                instead = answerer(*request)
+        if instead is not None:
+            start_response("200 OK", [("Content-Type", "text/xml"),
+                                      ("Content-Length", str(len(instead)))])
+            return [instead]
+        status: list[str] = []
+
+        def recording_start_response(code: str, headers: Any, *args: Any) -> Any:
+            status.append(code)
+            return start_response(code, headers, *args)
+
+        answer = self.app(environ, recording_start_response)
+        if status and status[0].startswith("2"):
+            with contextlib.suppress(Exception):
+                listener(*request)
+        return answer
+
+
+def forget_tasks(cluster: str, task_arns: Iterable[str], region: str = REGION) -> None:
+    """Drop stopped tasks, as ECS does after about an hour (training mode fast-forwards)."""
+    tasks = ecs_backends[ACCOUNT_ID][region].tasks.get(cluster, {})
+    for arn in task_arns:
+        tasks.pop(arn, None)
+
+
+def set_targets_healthy(target_ids: Iterable[str]) -> None:
+    """Undo `set_targets_unhealthy` for these targets."""
+    for target_id in target_ids:
+        _unhealthy_targets.pop(target_id, None)
