@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from console.toml_file import shown
+
 APP_BINDINGS = [
     Binding("q", "quit", "Quit", id="quit"),
     Binding("question_mark", "help", "Keys", show=False, id="help"),
@@ -109,7 +111,7 @@ def check_keymap(keymap: dict[str, object]) -> list[str]:
         keys = split_keys(value) if isinstance(value, str) else []
         if not keys:
             problems.append(f"keys.{binding_id} should be a string of keys like \"z\" or "
-                            f"\"z,ctrl+z\", not {value!r}"[:300])
+                            f"\"z,ctrl+z\", not {shown(value)}")
             continue
         unknown = [k for k in keys if not key_is_known(k, names)]
         if unknown:
