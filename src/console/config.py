@@ -31,6 +31,7 @@ from typing import Any
 
 from platformdirs import user_cache_path, user_config_path, user_data_path, user_log_path
 
+from console.config_schema import PROBE_NAMES  # noqa: F401  (re-exported: the probe names)
 from probes.context import AwsSettings
 from probes.deployment import DEFAULT_STACK, NameOverrides
 
