@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.screen import Screen
 
 from console.action_flow import ActionFlow
 from console.config import Environment, cache_dir
 from console.discovery_flow import discovery_for
 from console.incident_flow import IncidentFlow, recorder_for  # incident timeline (issue 5)
+from console.keymap import APP_BINDINGS
 from console.messages import ProbeStarted, ProbeUpdated
 from console.runbooks.loader import load_runbooks
 from console.runbooks.session import RunbookSession
@@ -37,11 +37,7 @@ class ConsoleApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "incident-console"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark", "help", "Keys", show=False, id="help"),
-        Binding("r", "refresh", "Refresh", show=False, id="refresh"),
-    ]
+    BINDINGS = APP_BINDINGS  # in console.keymap, where a [keys] remapping is checked
 
     def __init__(self, env: Environment, connection: Connection, *,
                  cost_cache_dir: Path | None = None, start_probes: bool = True,

@@ -25,22 +25,26 @@ Every problem in the file is one `ConfigError` naming the file, the key and what
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_cache_path, user_config_path, user_data_path, user_log_path
 
+from console.config_schema import PROBE_NAMES  # noqa: F401  (re-exported: the probe names)
 from probes.context import AwsSettings
 from probes.deployment import DEFAULT_STACK, NameOverrides
 
 APP_NAME = "incident-console"
-PROBE_NAMES = ("stack", "ecs", "targets", "logs", "alarms", "costs", "identity")
 
 
 class ConfigError(Exception):
-    """The config file or the flags cannot be used; the message says what and how to fix it."""
+    """The config file or the flags cannot be used; the message says what and how to fix it.
+    Several mistakes in one file are several lines (`lines`), each complete on its own."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
 
 
 def config_path() -> Path:
@@ -64,24 +68,6 @@ def log_dir() -> Path:
     return Path(explicit) if explicit else user_log_path(APP_NAME)
 
 
-# key -> (accepted types, what to say when wrong)
-_STR = ((str,), "a string")
-_BOOL = ((bool,), "true or false")
-_NUM = ((int, float), "a number")
-_STR_LIST = ((list,), "a list of strings")
-_ENV_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
-    "profile": _STR, "region": _STR, "endpoint_url": _STR, "stack": _STR, "write": _BOOL,
-    "cluster": _STR, "service": _STR, "log_groups": _STR_LIST, "target_groups": _STR_LIST,
-    "alarm_prefix": _STR, "secret": _STR, "distribution_id": _STR, "buckets": _STR_LIST,
-    "topics": _STR_LIST, "cost_cache_hours": _NUM, "connect_timeout": _NUM,
-    "read_timeout": _NUM, "intervals": ((dict,), "a table of probe = seconds"),
-}
-_TOP_KEYS = {"default_env": _STR, "env": ((dict,), "a table of environments"),
-             "keys": ((dict,), "a table of binding = keys"),
-             "ui": ((dict,), "a table")}
-_UI_KEYS = {"theme": _STR, "log_lines": _NUM}
-
-
 @dataclass(frozen=True)
 class FileConfig:
     """The file as read and checked; empty when there is no file."""
@@ -95,61 +81,25 @@ class FileConfig:
     exists: bool = False
 
 
-def _check(path: Path, where: str, value: Any, spec: tuple[tuple[type, ...], str]) -> None:
-    types, expected = spec
-    ok = isinstance(value, types) and not (bool not in types and isinstance(value, bool))
-    if ok and types == (list,):
-        ok = all(isinstance(v, str) for v in value)
-    if not ok:
-        raise ConfigError(f"{path}: {where} should be {expected}, not {value!r}")
-
-
-def _check_table(path: Path, prefix: str, table: dict[str, Any],
-                 schema: dict[str, tuple[tuple[type, ...], str]]) -> None:
-    for key, value in table.items():
-        where = f"{prefix}{key}"
-        if key not in schema:
-            known = ", ".join(sorted(schema))
-            raise ConfigError(f"{path}: unknown key {where!r} (known keys: {known})")
-        _check(path, where, value, schema[key])
-
-
 def load_file(path: Path | None = None) -> FileConfig:
+    """The file, read and checked whole (see `config_schema`); every mistake is one line of
+    one `ConfigError`. No file at all is an empty config."""
+    from console.config_schema import check_file
+    from console.toml_file import MissingFile, TomlFileError, read_toml
+
     path = path or config_path()
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        data = read_toml(path, "config file")
+    except MissingFile:
         return FileConfig(path=path)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror})") from exc
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-
-    _check_table(path, "", data, _TOP_KEYS)
-    envs: dict[str, dict[str, Any]] = data.get("env", {})
-    for name, env in envs.items():
-        if not isinstance(env, dict):
-            raise ConfigError(f"{path}: env.{name} should be a table ([env.{name}])")
-        _check_table(path, f"env.{name}.", env, _ENV_KEYS)
-        for probe, seconds in env.get("intervals", {}).items():
-            if probe not in PROBE_NAMES:
-                raise ConfigError(f"{path}: unknown probe 'env.{name}.intervals.{probe}' "
-                                  f"(probes: {', '.join(PROBE_NAMES)})")
-            _check(path, f"env.{name}.intervals.{probe}", seconds, _NUM)
-            if seconds <= 0:
-                raise ConfigError(f"{path}: env.{name}.intervals.{probe} must be above 0")
-    keys = data.get("keys", {})
-    for binding, value in keys.items():
-        _check(path, f"keys.{binding}", value, _STR)
+    except TomlFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    problems = check_file(path, data)
+    if problems:
+        raise ConfigError(*problems)
     ui = data.get("ui", {})
-    _check_table(path, "ui.", ui, _UI_KEYS)
-    default_env = data.get("default_env")
-    if default_env is not None and default_env not in envs:
-        raise ConfigError(f"{path}: default_env = {default_env!r} but there is no "
-                          f"[env.{default_env}] table")
-    return FileConfig(path=path, default_env=default_env, envs=envs, keys=dict(keys),
+    return FileConfig(path=path, default_env=data.get("default_env"),
+                      envs=data.get("env", {}), keys=dict(data.get("keys", {})),
                       theme=ui.get("theme"), log_lines=int(ui.get("log_lines", 10_000)),
                       exists=True)
 

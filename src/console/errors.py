@@ -10,6 +10,7 @@ from collections.abc import Callable
 from console.config import ConfigError, log_dir
 
 log = logging.getLogger("console")
+MAX_CONFIG_LINES = 20
 
 
 class UsageError(Exception):
@@ -24,7 +25,11 @@ def setup_logging() -> str:
     if any(getattr(h, "_incident_console", False) for h in root.handlers):
         return str(path)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
+        # The log names stacks, accounts and errors: readable by its owner only.
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # a log file made by an older version
         handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
@@ -38,10 +43,11 @@ def setup_logging() -> str:
     return str(path)
 
 
-def fail(prog: str, message: str, fix: str | None = None, code: int = 2) -> int:
+def fail(prog: str, message: str, fix: str | None = None, code: int = 2,
+         limit: int = 500) -> int:
     from console.sanitize import clean
 
-    print(f"{prog}: {clean(message, limit=500)}", file=sys.stderr)
+    print(f"{prog}: {clean(message, limit=limit)}", file=sys.stderr)
     if fix:
         print(f"  fix: {clean(fix, limit=500)}", file=sys.stderr)
     return code
@@ -53,8 +59,14 @@ def run_guarded(command: Callable[[], int], *, prog: str) -> int:
     log_path = setup_logging()
     try:
         return command()
-    except ConfigError as exc:
-        return fail(prog, str(exc))
+    except ConfigError as exc:  # one line per mistake in the file
+        lines = list(exc.lines or (str(exc),))
+        if len(lines) > MAX_CONFIG_LINES:
+            more = len(lines) - MAX_CONFIG_LINES + 1
+            lines = [*lines[:MAX_CONFIG_LINES - 1], f"... and {more} more mistakes"]
+        for line in lines:  # (a list of valid names can be long: 2,000 characters)
+            fail(prog, line, limit=2000)
+        return 2
     except UsageError as exc:
         return fail(prog, str(exc))
     except EnvironmentUnusable as exc:

@@ -116,16 +116,24 @@ class IncidentFlow:
             placeholder="e.g. restarted the DB proxy by hand"), self._noted)
 
     def show_timeline(self) -> None:
-        """`T`: the open incident's timeline, or the latest one when none is open."""
+        """`T`: the open incident's timeline, or this environment's latest one when none is
+        open (never another environment's: the demo's scenarios and prod share a directory)."""
         current = self.recorder.current()
         incident_id = current.id if current else None
         if incident_id is None:
-            latest = self._guard(self.recorder.list)
-            if not latest:
-                self.app.notify("No incident yet: press i to open one", timeout=4)
+            latest = self._latest_of_this_environment()
+            if latest is None:
+                where = self.recorder.environment or "this environment"
+                self.app.notify(f"No incident yet in {where}: press i to open one", timeout=4)
                 return
-            incident_id = latest[0].id
+            incident_id = latest.id
         self.app.push_screen(IncidentTimelineScreen(self.recorder, incident_id))
+
+    def _latest_of_this_environment(self) -> Incident | None:
+        environment = self.recorder.environment
+        summaries = self._guard(self.recorder.list) or []
+        return next((s.incident for s in summaries
+                     if environment is None or s.incident.environment == environment), None)
 
     def close_incident(self) -> None:
         if self._needs_incident():

@@ -3,7 +3,11 @@
 Every Cost Explorer request is billed ($0.01, each page) and its data refreshes only a few times a
 day, so results are cached on disk (6 h by default) and always carry their "as of" time. One
 GetCostAndUsage (DAILY, grouped by SERVICE) gives both views; DescribeBudgets adds the budgets.
-Cost Explorer and Budgets always go to us-east-1.
+Cost Explorer and Budgets always go to us-east-1. A result whose Budgets part failed (e.g.
+budgets:ViewBudget denied) is cached like any other: the denial does not go away by asking
+again, and asking again pays Cost Explorer again. A cache directory that cannot be read or
+written is said, with its path, next to the costs (which are then fetched, and billed, each
+time).
 """
 
 from __future__ import annotations
@@ -13,12 +17,12 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from probes.context import AwsContext
-from probes.errors import ProbeError, classify
+from probes.errors import ErrorKind, ProbeError, classify
 from probes.result import Probe, utcnow
 
 log = logging.getLogger(__name__)
@@ -96,6 +100,9 @@ class CostSnapshot:
                            for s in data["services"]),
             budgets=tuple(Budget(**b) for b in data["budgets"]),
             from_cache=True,
+            errors=tuple(ProbeError(ErrorKind(e["kind"]), e["message"], e["fix"],
+                                    e.get("action"), e.get("code"))
+                         for e in data.get("errors", [])),
         )
 
 
@@ -154,6 +161,18 @@ def parse_budgets(raw: list[dict]) -> tuple[Budget, ...]:
     return tuple(budgets)
 
 
+class CostCacheError(Exception):
+    """The cache directory cannot be read or written; `error` says so with the path."""
+
+    def __init__(self, doing: str, path: Path, exc: OSError):
+        reason = exc.strerror or type(exc).__name__
+        self.error = ProbeError(
+            ErrorKind.OTHER, f"cannot {doing} the cost cache {path}: {reason}",
+            f"make {path.parent} a directory you can read and write, or set "
+            "INCIDENT_CONSOLE_CACHE_DIR to one; until then every refresh is billed ($0.01)")
+        super().__init__(self.error.message)
+
+
 class CostCache:
     """Cost snapshots on disk, one JSON file per account, endpoint and month."""
 
@@ -171,6 +190,8 @@ class CostCache:
             snapshot = CostSnapshot.from_json(json.loads(path.read_text()))
         except FileNotFoundError:
             return None
+        except OSError as exc:  # not a directory, no permission, I/O error
+            raise CostCacheError("read", path, exc) from exc
         except (ValueError, KeyError, TypeError):
             log.warning("ignoring unreadable cost cache %s", path)
             return None
@@ -179,6 +200,8 @@ class CostCache:
         return snapshot
 
     def store(self, key: str, snapshot: CostSnapshot) -> None:
+        """Write atomically (a temporary file, then a rename); `CostCacheError` if it fails."""
+        tmp: str | None = None
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")
@@ -187,6 +210,9 @@ class CostCache:
             os.replace(tmp, self._path(key))
         except OSError as exc:
             log.warning("cannot write cost cache: %s", exc)
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+            raise CostCacheError("write", self._path(key), exc) from exc
 
 
 class CostsProbe(Probe[CostSnapshot]):
@@ -217,8 +243,12 @@ class CostsProbe(Probe[CostSnapshot]):
         today = self._today or datetime.now(UTC).date()
         start, end = month_to_date(today)
         key = f"{account}|{self.ctx.settings.endpoint_url or 'aws'}|{start.isoformat()}"
+        cache_problem: ProbeError | None = None
         if self.cache is not None and not self._force:
-            cached = self.cache.load(key)
+            try:
+                cached = self.cache.load(key)
+            except CostCacheError as exc:
+                cached, cache_problem = None, exc.error
             if cached is not None:
                 return cached
         self._force = False
@@ -256,6 +286,11 @@ class CostsProbe(Probe[CostSnapshot]):
             total=sum(daily), days=days, daily_totals=daily, services=services,
             budgets=budgets, errors=errors,
         )
-        if self.cache is not None and not errors:
-            self.cache.store(key, snapshot)
+        if self.cache is not None:
+            try:
+                self.cache.store(key, snapshot)  # with a Budgets failure too: see the top
+            except CostCacheError as exc:
+                cache_problem = cache_problem or exc.error
+        if cache_problem is not None:
+            snapshot = replace(snapshot, errors=(*snapshot.errors, cache_problem))
         return snapshot

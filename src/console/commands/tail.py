@@ -56,17 +56,35 @@ def run(args: argparse.Namespace) -> int:
     from console.errors import UsageError
     from console.timeparse import parse_since
 
+    check_arguments(args)
+    since_ms = parse_since(args.since)
+    if since_ms < 0:
+        raise UsageError(f"--since {args.since} is before 1970-01-01, where CloudWatch Logs "
+                         "begins: give a later time, e.g. 30d or 2026-11-01T00:00:00Z")
+    env = resolve(flags_from(args))
+    return asyncio.run(_main(env, args, since_ms))
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse what cannot work before any AWS call: one `UsageError` line, exit 2."""
+    import math
+
+    from console.errors import UsageError
+    from console.tail.filters import LineFilter
+
     if args.context < 0:
         raise UsageError("--context must be 0 or more")
-    if args.interval < 0.2:
-        raise UsageError("--interval must be at least 0.2 seconds (API quotas are shared)")
+    if not (math.isfinite(args.interval) and 0.2 <= args.interval <= 3600):
+        raise UsageError("--interval must be between 0.2 and 3600 seconds (API quotas are "
+                         "shared)")
     if not 2 <= args.overlap <= 3600:
         raise UsageError("--overlap must be between 2 and 3600 seconds")
     if (args.invert or args.context) and not args.grep:
         raise UsageError("--invert and --context work with --grep TEXT")
-    env = resolve(flags_from(args))
-    since_ms = parse_since(args.since)
-    return asyncio.run(_main(env, args, since_ms))
+    grep = LineFilter(args.grep)
+    if grep.error:
+        raise UsageError(f"--grep {args.grep}: {grep.error} (/.../ is a regular expression; "
+                         "without the slashes the text is matched as it is)")
 
 
 async def _main(env, args: argparse.Namespace, since_ms: int) -> int:
