@@ -105,7 +105,9 @@ def test_stack_rollback_names_the_failing_resource_and_reason(reports):
     text = evidence_text(rolled)
     assert "UPDATE_ROLLBACK_COMPLETE" in text
     assert "root cause: Service:" in text and "UpdateService error" in text
-    assert rolled.guide == g.STACK_ROLLBACK and rolled.runbooks == (g.STACK_RECOVERY,)
+    assert rolled.guide == g.STACK_ROLLBACK and rolled.runbooks == (g.STACK_UPDATE_ROLLBACK,)
+    assert "container 'app'" in rolled.cause and "VPC" not in rolled.cause
+    assert g.REBUILD_STACK not in rolled.actions
 
 
 def test_cost_overrun_points_at_the_nat_gateway(reports):

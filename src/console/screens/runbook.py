@@ -106,7 +106,10 @@ class RunbookScreen(Screen):
         kind = {"check": f"check · {CHECKS[step.check].title}" if step.check else "check",
                 "action": f"action · {step.action}", "manual": "manual step"}[step.kind]
         text.append(kind + ("  (optional)" if step.optional else "") + "\n", style="cyan")
-        if step.optional and not s.suggested(step):
+        blocked = s.gate(step)
+        if blocked:
+            text.append(blocked + "\n", style="bold yellow")
+        elif step.optional and not s.suggested(step):
             text.append(f"Not needed unless step {step.when_failed!r} failed.\n", style="dim")
         if step.text:
             text.append("\n" + clean_block(step.text) + "\n")
@@ -144,12 +147,16 @@ class RunbookScreen(Screen):
 
     def action_run_step(self) -> None:
         step = self.session.step
+        blocked = self.session.gate(step)
+        if blocked:
+            self.notify(blocked, severity="warning", timeout=6)
+            return
         if step.kind == "check":
             self.run_check()
         elif step.kind == "action":
             self.run_action()
         else:
-            self.action_add_note(question="What did you do or find?")
+            self.action_add_note(question="What did you do or find?", move_on=True)
 
     def action_rerun_check(self) -> None:
         if self.session.step.kind == "check":
@@ -187,11 +194,15 @@ class RunbookScreen(Screen):
         self.console_app.actions.start(step.action, on_done=done)
 
     @work(group="runbook-prompt")
-    async def action_add_note(self, question: str = "Note for this step") -> None:
+    async def action_add_note(self, question: str = "Note for this step",
+                              move_on: bool = False) -> None:
+        """`o` adds a note; Enter on a manual step records what was done and moves on."""
         text = await self.app.push_screen_wait(PromptScreen(self.session.runbook.title,
                                                             question))
         if text:
             self.session.note(text)
+            if move_on:
+                self.session.next()
             self.refresh_view()
 
     @work(group="runbook-prompt")
