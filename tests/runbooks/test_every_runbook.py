@@ -11,6 +11,7 @@ from console.screens.action_result import ActionResultScreen
 from console.screens.confirm import ConfirmScreen
 from console.screens.prompt import PromptScreen
 from console.screens.runbook import RunbookScreen
+from console.screens.runbook_picker import RunbookPreviewScreen
 
 P, F = StepStatus.PASSED, StepStatus.FAILED
 CASES = {
@@ -62,6 +63,10 @@ async def test_runbook_end_to_end(runbook_id, scenario, open_app, until, complet
     async with open_app(demo, write=True) as (app, pilot):
         await until(pilot, lambda: complete(app))
         assert app.start_runbook(runbook_id)
+        await until(pilot, lambda: isinstance(app.screen, RunbookPreviewScreen))
+        assert app.incidents.current() is None  # a preview opens nothing
+        severity = app.screen.severity
+        await pilot.press("s")
         await until(pilot, lambda: isinstance(app.screen, RunbookScreen))
         session = app.screen.session
         for number, step in enumerate(session.runbook.steps):
@@ -104,8 +109,7 @@ async def test_runbook_end_to_end(runbook_id, scenario, open_app, until, complet
         found = {step_id: session.states[step_id].status for step_id in expected}
         assert found == expected, {k: session.states[k].summary for k in expected}
         incident = app.incidents.current()
-        if session.runbook.severity:
-            assert incident is not None and incident.severity == session.runbook.severity
-            recorded = {e.get("step_id") for e in
-                        app.incidents.load(incident.id).of_kind("runbook")}
-            assert {s.id for s in session.runbook.steps} <= recorded
+        # Started from the preview: an incident at the severity it showed.
+        assert incident is not None and incident.severity == severity
+        recorded = {e.get("step_id") for e in app.incidents.load(incident.id).of_kind("runbook")}
+        assert {s.id for s in session.runbook.steps if not session.gate(s)} <= recorded
