@@ -40,7 +40,8 @@ class Check:
     name: str
     title: str
     probes: tuple[str, ...]
-    evaluate: Callable[..., CheckResult]
+    evaluate: Callable[..., CheckResult] | None = None
+    reads_aws: bool = False  # reads AWS itself: probes.data_checks.FETCHES[name]
 
 
 def _alarms_ok(alarms: AlarmsSnapshot) -> CheckResult:
@@ -178,7 +179,24 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
           _stack_last_update),
     Check("logs-quiet", "No errors in the recent logs", ("logs",), _logs_quiet),
     Check("budget-ok", "Spend within budget", ("costs",), _budget_ok),
+    Check("logs-window", "Log lines that signal trouble, last 15 min", (), reads_aws=True),
+    Check("utilisation", "CPU, memory and response time under their thresholds",
+          ("alarms",), reads_aws=True),
 )}
+
+
+async def run_data_check(name: str, data: Any) -> CheckResult:
+    """Run a check that reads AWS itself (`data`: a probes.data_checks.CheckData); an AWS
+    error is an unknown result that says what failed, never a pass."""
+    from probes.data_checks import FETCHES
+    from probes.errors import classify
+
+    try:
+        passed, summary, evidence = await FETCHES[name](data)
+    except Exception as exc:  # noqa: BLE001 - the check could not run: say so, do not pass
+        error = classify(exc)
+        return CheckResult(None, f"could not check: {error.summary()}")
+    return CheckResult(passed, summary, evidence)
 
 
 def run_check(name: str, data: dict[str, Any]) -> CheckResult:

@@ -9,6 +9,7 @@ from console.actions.cloudfront import InvalidateCloudFrontAction
 from console.actions.ecs import (
     ForceNewDeploymentAction,
     RollbackTaskDefinitionAction,
+    ScaleOutAction,
     ScaleTaskSizeAction,
     SetDesiredCountAction,
     StopTaskAction,
@@ -28,6 +29,7 @@ from console.actions.support import DraftSupportCaseAction, PrepareSupportCaseAc
 ACTION_CLASSES: tuple[type[Action], ...] = (
     ForceNewDeploymentAction,
     SetDesiredCountAction,
+    ScaleOutAction,
     ScaleTaskSizeAction,
     RollbackTaskDefinitionAction,
     StopTaskAction,

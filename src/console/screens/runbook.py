@@ -23,7 +23,8 @@ from textual.widgets.option_list import Option
 from console.runbooks.session import SYMBOL, RunbookSession, StepStatus
 from console.sanitize import clean, clean_block
 from console.screens.prompt import PromptScreen
-from probes.checks import CHECKS, CheckResult, run_check
+from probes.checks import CHECKS, CheckResult, run_check, run_data_check
+from probes.data_checks import CheckData
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
@@ -170,7 +171,11 @@ class RunbookScreen(Screen):
         app = self.console_app
         results = await asyncio.gather(*(app.scheduler.fresh(name) for name in check.probes))
         data = {r.probe: r.data for r in results if r.ok}
-        result: CheckResult = run_check(check.name, data)
+        if check.reads_aws:
+            result: CheckResult = await run_data_check(check.name, CheckData(
+                app.connection.ctx, app.connection.deployment, data))
+        else:
+            result = run_check(check.name, data)
         errors = [r.error.summary() for r in results if r.error is not None]
         if errors:
             result = CheckResult(result.passed, result.summary, result.evidence
