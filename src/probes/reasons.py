@@ -236,6 +236,18 @@ RULES: tuple[ReasonRule, ...] = (
         example="Task failed ELB health checks in (target-group arn:aws:elasticloadbalancing:"
                 "eu-west-1:123456789012:targetgroup/children-drawing-prod-tg/0123456789abcdef)"),
     ReasonRule(
+        "ecs.target-unhealthy-event", _ECS,
+        r"is unhealthy in \(target-group (?P<target_group>[^)]+)\) due to \(reason "
+        r"(?P<why>[^)]*)\)",
+        "The load balancer marks the task unhealthy: {why}.",
+        "Check what the app answers on /health (its logs around that time); ECS replaces "
+        "tasks that stay unhealthy.", "Fix the app, then force a new deployment.",
+        actions=(guide.FORCE_NEW_DEPLOYMENT,),
+        example="(service children-drawing-prod-service) (task 0a1b2c3d) (port 8000) is "
+                "unhealthy in (target-group arn:aws:elasticloadbalancing:eu-west-1:"
+                "123456789012:targetgroup/children-drawing-prod-tg/0123) due to (reason "
+                "Health checks failed with these codes: [502])"),
+    ReasonRule(
         "ecs.container-health-checks", _ECS, r"Task failed container health checks",
         "The container's own health check (in the task definition) kept failing.",
         "Read the app's logs around the stop; check the health-check command and its "

@@ -88,6 +88,9 @@ def test_p0_outage_names_the_503_the_oom_kills_and_what_to_do(reports):
     assert "exit 137" in text and "512 MiB" in text and "OutOfMemoryError lines: 50+" in text
     service = only(report, "ecs.no-running-tasks")
     assert ("running", "0") in service.evidence and ("desired", "2") in service.evidence
+    # The cause is read from the newest stopped task's own reason, not assumed.
+    assert service.cause.startswith("The newest stopped task: ")
+    assert "Tasks stop as soon as they start or cannot be placed" not in service.cause
     assert report.findings[0].severity is Severity.CRITICAL
 
 
