@@ -9,11 +9,11 @@ from console.actions.cloudfront import InvalidateCloudFrontAction
 from console.actions.ecs import (
     ForceNewDeploymentAction,
     RollbackTaskDefinitionAction,
-    ScaleOutAction,
     ScaleTaskSizeAction,
     SetDesiredCountAction,
     StopTaskAction,
 )
+from console.actions.ecs_scaling import ScaleOutAction
 from console.actions.monitoring import (
     PublishTestMetricAction,
     PublishTestNotificationAction,
