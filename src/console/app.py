@@ -8,6 +8,7 @@ it to the pane for that probe. Widgets never hold an AWS client.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -154,17 +155,26 @@ class ConsoleApp(App[int]):
         return self.actions.start(action_id, subject=subject, prefill=inputs)
 
     def action_runbooks(self) -> None:
-        """`b`: pick a runbook to start (or to go back to)."""
+        """`b`: the runbooks, the one that fits the evidence first; Enter previews one."""
+        from console.runbooks.recommend import evidence_severity, recommend, verdict_of
         from console.screens.runbook_picker import RunbookPickerScreen
 
-        def chosen(runbook_id: str | None) -> None:
-            if runbook_id:
-                self.start_runbook(runbook_id)
+        snapshots = {name: pane.data for name, pane in self.dashboard.panes.items()}
+        verdict = verdict_of(snapshots)
+        current = self.incidents.current()
+        self.push_screen(RunbookPickerScreen(
+            self.runbooks, self.runbook_problems, recommend(snapshots),
+            evidence_severity(verdict), verdict.headline,
+            f"{current.severity} {current.title}" if current else None), self._runbook_chosen)
 
-        self.push_screen(RunbookPickerScreen(self.runbooks, self.runbook_problems), chosen)
+    def _runbook_chosen(self, answer: tuple[str, str | None] | None) -> None:
+        if answer:
+            self.start_runbook(answer[0], severity=answer[1], preview=False)
 
-    def start_runbook(self, runbook_id: str) -> bool:
-        """Open a runbook's guided screen; opens an incident of its severity if none is."""
+    def start_runbook(self, runbook_id: str, severity: str | None = None, *,
+                      preview: bool = True) -> bool:
+        """Open a runbook. A runbook not yet under way is previewed first (its `s` starts
+        it); only starting opens an incident, at `severity`, when none is open."""
         from console.screens.runbook import RunbookScreen
 
         runbook = self.runbooks.get(runbook_id)
@@ -172,15 +182,28 @@ class ConsoleApp(App[int]):
             self.notify(f"unknown runbook {runbook_id!r}", severity="error")
             return False
         session = self.runbook_sessions.get(runbook_id)
+        if session is None and preview:
+            from console.runbooks.recommend import evidence_severity, verdict_of
+            from console.screens.runbook_picker import RunbookPreviewScreen
+
+            snapshots = {name: pane.data for name, pane in self.dashboard.panes.items()}
+            current = self.incidents.current()
+            self.push_screen(RunbookPreviewScreen(
+                runbook, evidence_severity(verdict_of(snapshots)),
+                open_incident=f"{current.severity} {current.title}" if current else None),
+                self._runbook_chosen)
+            return True
         if session is None:
             session = RunbookSession(runbook, record=self._record_runbook)
             self.runbook_sessions[runbook_id] = session
             if self.incidents.current() is not None:
                 session.restore(self.incidents.load(self.incidents.current().id)
                                 .of_kind("runbook"))
-            elif runbook.severity:
+            elif severity:
                 # Opens one, or offers to resume the incident left open on disk.
-                self.incident_flow.ensure_incident(runbook.severity, runbook.title)
+                # The title without the runbook's own "P0 " (the incident has its severity).
+                title = re.sub(r"^P[0-2]\s+", "", runbook.title)
+                self.incident_flow.ensure_incident(severity, title)
             session.start()
         self.push_screen(RunbookScreen(session))
         return True

@@ -13,6 +13,12 @@ from typing import Any
 
 from probes.alarms import AlarmsSnapshot
 from probes.costs import CostSnapshot
+from probes.diagnostics.stack import (
+    SERVING_STATUSES,
+    explain_root,
+    root_failure,
+    status_meaning,
+)
 from probes.ecs import ServiceSnapshot
 from probes.logs import LogBatch
 from probes.severity import is_error
@@ -34,7 +40,8 @@ class Check:
     name: str
     title: str
     probes: tuple[str, ...]
-    evaluate: Callable[..., CheckResult]
+    evaluate: Callable[..., CheckResult] | None = None
+    reads_aws: bool = False  # reads AWS itself: probes.data_checks.FETCHES[name]
 
 
 def _alarms_ok(alarms: AlarmsSnapshot) -> CheckResult:
@@ -94,11 +101,46 @@ def _deployment_stable(ecs: ServiceSnapshot) -> CheckResult:
 
 
 def _stack_stable(stack: StackSnapshot) -> CheckResult:
-    evidence = [("status", stack.status)]
+    """Every stable state passes, as AWS defines them: UPDATE_ROLLBACK_COMPLETE is stable and
+    serves the previous template. Only an operation in progress or a *_FAILED state fails."""
+    evidence = [("status", status_meaning(stack.status))]
     evidence += [(f"{e.logical_id} {e.status}", e.reason) for e in stack.root_causes[:5]]
-    if stack.failed or stack.in_progress:
-        return CheckResult(False, f"stack {stack.status}", tuple(evidence))
-    return CheckResult(True, f"stack {stack.status}", tuple(evidence))
+    if stack.in_progress or stack.status.endswith("_FAILED"):
+        return CheckResult(False, f"stack {stack.status}: not stable", tuple(evidence))
+    return CheckResult(True, f"stack {stack.status}: stable", tuple(evidence))
+
+
+def _stack_serving(stack: StackSnapshot) -> CheckResult:
+    """Does the stack still hold a working deployment? Fails only when it no longer does (never
+    created, deleted, or stuck): the case for rebuilding it."""
+    evidence = (("status", status_meaning(stack.status)),)
+    if stack.status in SERVING_STATUSES:
+        return CheckResult(True, f"stack {stack.status}: it serves; do not rebuild it",
+                           evidence)
+    if stack.in_progress:
+        return CheckResult(None, f"stack {stack.status}: wait for the operation to end",
+                           evidence)
+    return CheckResult(False, f"stack {stack.status}: it does not serve as it is", evidence)
+
+
+def _stack_last_update(stack: StackSnapshot) -> CheckResult:
+    """Did the latest operation succeed? When not: the failing resource, AWS's reason, and
+    what it means (the reasons table), or that the cause is unknown."""
+    if stack.in_progress:
+        return CheckResult(None, f"stack {stack.status}: the operation has not ended",
+                           (("status", stack.status),))
+    root = root_failure(stack.failures)
+    if root is None and not stack.failed:
+        return CheckResult(True, f"latest operation succeeded: {stack.status}",
+                           (("status", stack.status),))
+    _, found = explain_root(root)
+    evidence = (("status", stack.status),
+                ("failing resource", f"{root.logical_id} ({root.resource_type})" if root
+                 else "no resource failure event"),
+                ("reason", root.reason if root else "-"),
+                ("cause", found.cause), ("fix", found.fix), ("next", found.next_step))
+    what = f"{root.logical_id} failed" if root else "the latest operation failed"
+    return CheckResult(False, f"{stack.status}: {what}", evidence)
 
 
 def _logs_quiet(logs: LogBatch) -> CheckResult:
@@ -132,9 +174,29 @@ CHECKS: dict[str, Check] = {c.name: c for c in (
     Check("deployment-stable", "No deployment rolling out or failed", ("ecs",),
           _deployment_stable),
     Check("stack-stable", "The stack is stable", ("stack",), _stack_stable),
+    Check("stack-serving", "The stack still serves a template", ("stack",), _stack_serving),
+    Check("stack-last-update", "The stack's latest update succeeded", ("stack",),
+          _stack_last_update),
     Check("logs-quiet", "No errors in the recent logs", ("logs",), _logs_quiet),
     Check("budget-ok", "Spend within budget", ("costs",), _budget_ok),
+    Check("logs-window", "Log lines that signal trouble, last 15 min", (), reads_aws=True),
+    Check("utilisation", "CPU, memory and response time under their thresholds",
+          ("alarms",), reads_aws=True),
 )}
+
+
+async def run_data_check(name: str, data: Any) -> CheckResult:
+    """Run a check that reads AWS itself (`data`: a probes.data_checks.CheckData); an AWS
+    error is an unknown result that says what failed, never a pass."""
+    from probes.data_checks import FETCHES
+    from probes.errors import classify
+
+    try:
+        passed, summary, evidence = await FETCHES[name](data)
+    except Exception as exc:  # noqa: BLE001 - the check could not run: say so, do not pass
+        error = classify(exc)
+        return CheckResult(None, f"could not check: {error.summary()}")
+    return CheckResult(passed, summary, evidence)
 
 
 def run_check(name: str, data: dict[str, Any]) -> CheckResult:

@@ -69,8 +69,45 @@ def test_a_missing_vpc_and_a_healthy_stack():
     vpc = stack_event(5, "PublicSubnet1", "AWS::EC2::Subnet", "CREATE_FAILED",
                       "The specified VPC does not exist")
     [finding] = evaluate_stack(snapshot("CREATE_FAILED", vpc))
-    assert "describe-availability-zones" in finding.fix
+    assert "VPC" in finding.cause and "describe-vpcs" in finding.fix
     assert evaluate_stack(snapshot("UPDATE_COMPLETE")) == []
+
+
+CONTAINER_GONE = ('Resource handler returned message: "Invalid request provided: UpdateService '
+                  'error: The container app does not exist in the task definition. (Service: '
+                  'AmazonECS; Status Code: 400; Error Code: InvalidParameterException)"')
+
+
+def test_an_update_rolled_back_is_stable_names_the_container_and_never_a_rebuild():
+    service = stack_event(5, "Service", "AWS::ECS::Service", "UPDATE_FAILED", CONTAINER_GONE)
+    alarm = stack_event(6, "LowTasksAlarm", "AWS::CloudWatch::Alarm", "CREATE_FAILED",
+                        "Resource creation cancelled")
+    [finding] = evaluate_stack(snapshot("UPDATE_ROLLBACK_COMPLETE", alarm, service))
+    assert (finding.id, finding.severity) == ("stack.update-rolled-back", Severity.WARNING)
+    assert "stable" in finding.title and "previous template" in finding.cause
+    assert "Service failed" in finding.cause and "container 'app'" in finding.cause
+    assert "'app'" in finding.fix and "redeploy" in finding.fix
+    assert "VPC" not in finding.cause and "below" not in finding.fix
+    assert finding.runbooks == (g.STACK_UPDATE_ROLLBACK,)
+    assert g.REBUILD_STACK not in finding.actions and g.STACK_RECOVERY not in finding.runbooks
+    assert ("failing resource", "Service (AWS::ECS::Service)") in finding.evidence
+    assert dict(finding.action_args)["container"] == "app"
+    assert any(v.startswith("UPDATE_ROLLBACK_COMPLETE (stable; the stack serves the previous")
+               for _, v in finding.evidence)
+
+
+def test_an_unknown_reason_is_quoted_as_unknown():
+    odd = stack_event(5, "Queue", "AWS::SQS::Queue", "UPDATE_FAILED", "Something odd happened")
+    [finding] = evaluate_stack(snapshot("UPDATE_ROLLBACK_COMPLETE", odd))
+    assert finding.cause.startswith("Queue failed: Unknown cause: no known AWS reason matches. "
+                                    "Here is the reason AWS gave: Something odd happened")
+
+
+def test_a_stuck_rollback_is_continued_not_deleted():
+    service = stack_event(5, "Service", "AWS::ECS::Service", "UPDATE_FAILED", CONTAINER_GONE)
+    [finding] = evaluate_stack(snapshot("UPDATE_ROLLBACK_FAILED", service))
+    assert finding.id == "stack.rollback-failed" and "continue-update-rollback" in finding.fix
+    assert g.REBUILD_STACK not in finding.actions and "Do not delete" in finding.fix
 
 
 @pytest.mark.parametrize(("url", "form"), [

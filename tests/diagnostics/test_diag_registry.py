@@ -24,7 +24,7 @@ ACTIONS = {v for k, v in vars(g).items() if k.isupper() and isinstance(v, str) a
     "restore-database", "delete-nat-gateway", "rebuild-stack", "prepare-support-case"}}
 RUNBOOKS = {"p0-service-down", "p1-degraded-performance", "p0-security-breach",
             "p2-cost-exceeded", "complete-stack-recovery", "database-recovery",
-            "weekly-health-check"}
+            "weekly-health-check", "stack-update-rollback"}
 
 
 def manual_steps():

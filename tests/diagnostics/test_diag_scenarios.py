@@ -88,6 +88,9 @@ def test_p0_outage_names_the_503_the_oom_kills_and_what_to_do(reports):
     assert "exit 137" in text and "512 MiB" in text and "OutOfMemoryError lines: 50+" in text
     service = only(report, "ecs.no-running-tasks")
     assert ("running", "0") in service.evidence and ("desired", "2") in service.evidence
+    # The cause is read from the newest stopped task's own reason, not assumed.
+    assert service.cause.startswith("The newest stopped task: ")
+    assert "Tasks stop as soon as they start or cannot be placed" not in service.cause
     assert report.findings[0].severity is Severity.CRITICAL
 
 
@@ -105,7 +108,11 @@ def test_stack_rollback_names_the_failing_resource_and_reason(reports):
     text = evidence_text(rolled)
     assert "UPDATE_ROLLBACK_COMPLETE" in text
     assert "root cause: Service:" in text and "UpdateService error" in text
-    assert rolled.guide == g.STACK_ROLLBACK and rolled.runbooks == (g.STACK_RECOVERY,)
+    assert rolled.guide == g.STACK_ROLLBACK and rolled.runbooks == (g.STACK_UPDATE_ROLLBACK,)
+    assert "container 'app'" in rolled.cause and "VPC" not in rolled.cause
+    # Nobody is sent to a rebuild while the stack serves: no finding points at one.
+    assert not [f.id for f in report.findings
+                if g.REBUILD_STACK in f.actions or g.STACK_RECOVERY in f.runbooks]
 
 
 def test_cost_overrun_points_at_the_nat_gateway(reports):

@@ -7,7 +7,7 @@ from console.runbooks.loader import load_runbooks, shipped_dir
 
 GUIDE_RUNBOOKS = {"p0-service-down", "p1-degraded-performance", "p0-security-breach",
                   "p2-cost-exceeded", "complete-stack-recovery", "database-recovery",
-                  "weekly-health-check"}
+                  "weekly-health-check", "stack-update-rollback"}
 
 
 def test_every_shipped_runbook_loads():

@@ -13,6 +13,7 @@ from console.actions.ecs import (
     SetDesiredCountAction,
     StopTaskAction,
 )
+from console.actions.ecs_scaling import ScaleOutAction
 from console.actions.monitoring import (
     PublishTestMetricAction,
     PublishTestNotificationAction,
@@ -28,6 +29,7 @@ from console.actions.support import DraftSupportCaseAction, PrepareSupportCaseAc
 ACTION_CLASSES: tuple[type[Action], ...] = (
     ForceNewDeploymentAction,
     SetDesiredCountAction,
+    ScaleOutAction,
     ScaleTaskSizeAction,
     RollbackTaskDefinitionAction,
     StopTaskAction,

@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.actions.base import Action, ActionContext, ActionError, ApiCall, Change, Field, Plan
+from console.actions.base import (
+    Action,
+    ActionContext,
+    ActionError,
+    ApiCall,
+    Change,
+    Field,
+    Outcome,
+    Plan,
+    Progress,
+    request_id,
+)
 from probes.ecs import task_definition_revision
 
 WATCH_ROLLOUT = "watch the rollout in the ECS pane (2): the new deployment's running count and " \
@@ -157,49 +168,101 @@ class ScaleTaskSizeAction(Action):
             containers.append(container)
         register.update(containerDefinitions=containers, cpu=str(cpu), memory=str(memory))
         family = register["family"]
+        current_arn = current["taskDefinitionArn"]
+        # The ARN RegisterTaskDefinition will return: the family's next revision. `execute`
+        # deploys the ARN AWS actually returns (the same one unless someone registered first).
+        expected = f"{current_arn.rsplit('/', 1)[0]}/{family}:{_latest_revision_after(current)}"
         return Plan(
             title=self.title,
             calls=(ApiCall("ecs", "RegisterTaskDefinition", register),
                    ApiCall("ecs", "UpdateService", {**_service_ref(ctx),
-                                                    "taskDefinition": family})),
+                                                    "taskDefinition": expected})),
             changes=(Change("task size (CPU/memory)", f"{old_cpu}/{old_memory}",
                             f"{cpu}/{memory}"),
-                     Change("task definition",
-                            task_definition_revision(current["taskDefinitionArn"]),
-                            f"{family}:{int(current.get('revision', 0)) + 1} (new revision)")),
+                     Change("task definition", task_definition_revision(current_arn),
+                            f"{task_definition_revision(expected)} (new revision)")),
             watch_next=WATCH_ROLLOUT,
-            notes=(f"taskDefinition {family!r} means its latest revision: the one the first call "
-                   "registers.",),
+            notes=("UpdateService deploys the exact revision the first call registers (its "
+                   "ARN from RegisterTaskDefinition's answer), never the family's latest.",),
+            data={"size": f"{cpu}/{memory}"},
         )
+
+    async def execute(self, ctx: ActionContext, plan: Plan, progress: Progress) -> Outcome:
+        register, update = plan.calls
+        ecs = await ctx.aws.client("ecs")
+        progress("ecs.RegisterTaskDefinition (1/2)", 0.0)
+        registered = await ecs.register_task_definition(**register.params)
+        arn = registered["taskDefinition"]["taskDefinitionArn"]
+        revision = task_definition_revision(arn)
+        progress(f"ecs.UpdateService to {revision} (2/2)", 0.5)
+        updated = await ecs.update_service(**{**update.params, "taskDefinition": arn})
+        details = [f"ecs.RegisterTaskDefinition: registered {arn}",
+                   f"ecs.UpdateService: deploying {arn}"]
+        if arn != update.params["taskDefinition"]:
+            details.append(f"note: AWS numbered the revision {revision}, not "
+                           f"{task_definition_revision(update.params['taskDefinition'])} "
+                           "(another registration came first); this exact ARN was deployed")
+        ids = tuple(i for i in (request_id(registered), request_id(updated)) if i)
+        return Outcome(True, f"{plan.title}: deployed {revision} ({plan.data['size']})", ids,
+                       tuple(details), plan.watch_next)
+
+
+def _latest_revision_after(current: dict[str, Any]) -> int:
+    return int(current.get("revision", 0)) + 1
+
+
+async def active_revisions(ecs: Any, family: str) -> list[int]:
+    """Every ACTIVE revision number of `family` (all pages of ListTaskDefinitions)."""
+    revisions: list[int] = []
+    token = None
+    while True:
+        page = await ecs.list_task_definitions(**{"familyPrefix": family, "status": "ACTIVE",
+                                                  "sort": "DESC",
+                                                  **({"nextToken": token} if token else {})})
+        for arn in page.get("taskDefinitionArns", []):
+            name, _, number = task_definition_revision(arn).rpartition(":")
+            if name == family and number.isdigit():  # familyPrefix also matches family-x
+                revisions.append(int(number))
+        token = page.get("nextToken")
+        if not token:
+            return sorted(revisions, reverse=True)
 
 
 class RollbackTaskDefinitionAction(Action):
     id = "rollback-task-definition"
     title = "Roll back to the previous task definition"
-    description = "Deploy the revision before the one the service runs now."
+    description = "Deploy the ACTIVE revision before the one the service runs now."
     pane = "ecs"
     key = "B"
 
     async def plan(self, ctx: ActionContext, inputs: dict[str, Any]) -> Plan:
         service = await describe_service(ctx)
-        current_arn = service["taskDefinition"]
-        family, _, revision = task_definition_revision(current_arn).rpartition(":")
         ecs = await ctx.aws.client("ecs")
-        listed = await ecs.list_task_definitions(familyPrefix=family, status="ACTIVE",
-                                                 sort="DESC")
-        older = [arn for arn in listed.get("taskDefinitionArns", [])
-                 if task_definition_revision(arn).startswith(f"{family}:")
-                 and int(task_definition_revision(arn).rsplit(":", 1)[1]) < int(revision)]
+        # The service's taskDefinition is normally an ARN with its revision; read the revision
+        # from AWS rather than parse it, so a family name alone still reads right.
+        current = (await ecs.describe_task_definition(
+            taskDefinition=service["taskDefinition"]))["taskDefinition"]
+        family, revision = current["family"], int(current["revision"])
+        older = [r for r in await active_revisions(ecs, family) if r < revision]
         if not older:
-            raise ActionError(f"{family}:{revision} has no earlier ACTIVE revision to go back to")
-        target = task_definition_revision(older[0])
+            raise ActionError(f"{family}:{revision} is the oldest ACTIVE revision of task "
+                              f"definition family {family}: there is none to roll back to")
+        prefix = current["taskDefinitionArn"].rsplit("/", 1)[0]
+        target = f"{prefix}/{family}:{older[0]}"
         return Plan(
             title=self.title,
             calls=(ApiCall("ecs", "UpdateService", {**_service_ref(ctx),
                                                     "taskDefinition": target}),),
-            changes=(Change("task definition", f"{family}:{revision}", target),),
+            changes=(Change("task definition", f"{family}:{revision}",
+                            f"{family}:{older[0]}"),),
             watch_next=WATCH_ROLLOUT,
         )
+
+    async def execute(self, ctx: ActionContext, plan: Plan, progress: Progress) -> Outcome:
+        outcome = await super().execute(ctx, plan, progress)
+        target = task_definition_revision(plan.calls[0].params["taskDefinition"])
+        return Outcome(outcome.ok, f"{plan.title}: deployed {target}", outcome.request_ids,
+                       outcome.details, outcome.watch_next)
 
 
 class StopTaskAction(Action):

@@ -89,6 +89,23 @@ class RunbookSession:
             return True
         return self.states[step.when_failed].status is StepStatus.FAILED
 
+    def gate(self, step: Step) -> str | None:
+        """Why a required step may not run yet, or None. A required (not optional) step with
+        `when_failed` runs only once that check has failed: a stack rebuild is never offered
+        while the stack still serves."""
+        if step.optional or step.when_failed is None:
+            return None
+        status = self.states[step.when_failed].status
+        if status is StepStatus.FAILED:
+            return None
+        gate = self.runbook.step(step.when_failed)
+        title = gate.title if gate else step.when_failed
+        if status is StepStatus.PENDING:
+            return f"Run step {title!r} first: this step applies only when it fails."
+        found = self.states[step.when_failed].summary or status.value
+        return (f"Not offered: step {title!r} did not fail ({found}). Skip this step (s) or "
+                "leave the runbook.")
+
     # ------------------------------------------------------------------ results
     def start(self) -> None:
         self._record(self.runbook.id, "", "started", self.runbook.title)

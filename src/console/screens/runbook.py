@@ -23,7 +23,8 @@ from textual.widgets.option_list import Option
 from console.runbooks.session import SYMBOL, RunbookSession, StepStatus
 from console.sanitize import clean, clean_block
 from console.screens.prompt import PromptScreen
-from probes.checks import CHECKS, CheckResult, run_check
+from probes.checks import CHECKS, CheckResult, run_check, run_data_check
+from probes.data_checks import CheckData
 
 if TYPE_CHECKING:
     from console.app import ConsoleApp
@@ -106,7 +107,10 @@ class RunbookScreen(Screen):
         kind = {"check": f"check · {CHECKS[step.check].title}" if step.check else "check",
                 "action": f"action · {step.action}", "manual": "manual step"}[step.kind]
         text.append(kind + ("  (optional)" if step.optional else "") + "\n", style="cyan")
-        if step.optional and not s.suggested(step):
+        blocked = s.gate(step)
+        if blocked:
+            text.append(blocked + "\n", style="bold yellow")
+        elif step.optional and not s.suggested(step):
             text.append(f"Not needed unless step {step.when_failed!r} failed.\n", style="dim")
         if step.text:
             text.append("\n" + clean_block(step.text) + "\n")
@@ -144,12 +148,16 @@ class RunbookScreen(Screen):
 
     def action_run_step(self) -> None:
         step = self.session.step
+        blocked = self.session.gate(step)
+        if blocked:
+            self.notify(blocked, severity="warning", timeout=6)
+            return
         if step.kind == "check":
             self.run_check()
         elif step.kind == "action":
             self.run_action()
         else:
-            self.action_add_note(question="What did you do or find?")
+            self.action_add_note(question="What did you do or find?", move_on=True)
 
     def action_rerun_check(self) -> None:
         if self.session.step.kind == "check":
@@ -163,7 +171,11 @@ class RunbookScreen(Screen):
         app = self.console_app
         results = await asyncio.gather(*(app.scheduler.fresh(name) for name in check.probes))
         data = {r.probe: r.data for r in results if r.ok}
-        result: CheckResult = run_check(check.name, data)
+        if check.reads_aws:
+            result: CheckResult = await run_data_check(check.name, CheckData(
+                app.connection.ctx, app.connection.deployment, data))
+        else:
+            result = run_check(check.name, data)
         errors = [r.error.summary() for r in results if r.error is not None]
         if errors:
             result = CheckResult(result.passed, result.summary, result.evidence
@@ -187,11 +199,15 @@ class RunbookScreen(Screen):
         self.console_app.actions.start(step.action, on_done=done)
 
     @work(group="runbook-prompt")
-    async def action_add_note(self, question: str = "Note for this step") -> None:
+    async def action_add_note(self, question: str = "Note for this step",
+                              move_on: bool = False) -> None:
+        """`o` adds a note; Enter on a manual step records what was done and moves on."""
         text = await self.app.push_screen_wait(PromptScreen(self.session.runbook.title,
                                                             question))
         if text:
             self.session.note(text)
+            if move_on:
+                self.session.next()
             self.refresh_view()
 
     @work(group="runbook-prompt")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from probes import reasons
 from probes.diagnostics import guide
 from probes.diagnostics.inputs import DiagnosticInputs
 from probes.diagnostics.model import Diagnostic, Finding, Severity, args, evidence
@@ -71,6 +72,22 @@ def _recent_stops(service: ServiceSnapshot) -> tuple[tuple[str, str], ...]:
                  for t in service.failed_tasks[:3])
 
 
+def newest_stop_cause(service: ServiceSnapshot) -> str:
+    """What the newest failed task's own reason means (the reasons table), or that it is
+    unknown, quoting it; when no task stopped, that nothing says why yet."""
+    failed = service.failed_tasks
+    if not failed:
+        return ("No stopped task says why yet: the tasks may not be placed at all (the "
+                "service's events would say so).")
+    task = failed[0]
+    texts = [c.reason for c in task.containers if c.reason] + [task.stopped_reason]
+    for text in texts:  # a container's reason (OutOfMemoryError...) is the more precise
+        found = reasons.explain(text)
+        if found.known:
+            return f"The newest stopped task: {found.cause}"
+    return f"The newest stopped task: {reasons.unknown(task.stopped_reason).cause}"
+
+
 def evaluate_service(service: ServiceSnapshot, now: datetime) -> list[Finding]:
     findings: list[Finding] = []
     refs = _service_args(service)
@@ -86,8 +103,7 @@ def evaluate_service(service: ServiceSnapshot, now: datetime) -> list[Finding]:
             id="ecs.no-running-tasks", severity=Severity.CRITICAL,
             title=f"Service runs 0 of {service.desired} tasks: nothing serves users",
             evidence=_counts(service) + _recent_stops(service),
-            cause="Tasks stop as soon as they start or cannot be placed; the stopped-task "
-                  "findings name why.",
+            cause=newest_stop_cause(service),
             fix="Fix the cause the task findings name, then force a new deployment.",
             guide=guide.TASKS_STOPPING, actions=(guide.FORCE_NEW_DEPLOYMENT,),
             runbooks=(guide.P0_SERVICE_DOWN,), action_args=refs))
@@ -133,11 +149,20 @@ def evaluate_service(service: ServiceSnapshot, now: datetime) -> list[Finding]:
             evidence=tuple(
                 (e.created_at.strftime("%H:%M:%S") if e.created_at else "event",
                  f"{meaning}: {e.message}") for e, meaning in problems[:MAX_EVENTS]),
-            cause=problems[0][1].capitalize() + ".",
+            cause=_event_cause(problems[0][0].message, problems[0][1]),
             fix="aws ecs describe-services --cluster CLUSTER --services SERVICE --query "
                 "'services[0].events'; fix what the newest event names.",
             guide=guide.TASKS_STOPPING, runbooks=(guide.P0_SERVICE_DOWN,), action_args=refs))
     return findings
+
+
+def _event_cause(message: str, meaning: str) -> str:
+    """The newest problem event read against the reasons table, else its kind and the event
+    quoted (the event's words are the evidence)."""
+    found = reasons.explain(message)
+    if found.known:
+        return found.cause
+    return f"{meaning.capitalize()}; the event says: {message}"
 
 
 async def check_service(inputs: DiagnosticInputs) -> list[Finding]:

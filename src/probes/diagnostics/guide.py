@@ -68,6 +68,7 @@ P1_DEGRADED = "p1-degraded-performance"
 P0_SECURITY = "p0-security-breach"
 P2_COST = "p2-cost-exceeded"
 STACK_RECOVERY = "complete-stack-recovery"
+STACK_UPDATE_ROLLBACK = "stack-update-rollback"
 DATABASE_RECOVERY_RUNBOOK = "database-recovery"
 WEEKLY_HEALTH_CHECK = "weekly-health-check"
 

@@ -62,7 +62,7 @@ def evaluate_recovery(listing: BackupListing | None, versioning: list[BucketVers
             fix="aws s3api put-bucket-versioning --bucket BUCKET --versioning-configuration "
                 "Status=Enabled; before a rebuild, copy the buckets out.",
             guide=guide.STACK_REBUILD, actions=(guide.BACKUP_BUCKETS,),
-            runbooks=(guide.STACK_RECOVERY,), action_args=args(stack=stack)))
+            action_args=args(stack=stack)))  # a fact, not a failure: no rebuild runbook
     return findings
 
 
