@@ -53,7 +53,8 @@ def exported(incident_id: str, capsys) -> str:
     return capsys.readouterr().out
 
 
-def assert_complete_record(report: str, op: Operator, app, incident_id: str) -> None:
+def assert_complete_record(report: str, op: Operator, app, incident_id: str, *,
+                           acted: bool = True) -> None:
     steps = report.split("## Runbook steps")[1].split("## Notes")[0]
     for step in op.steps:
         assert re.search(rf"step {re.escape(step)}: ", steps), step
@@ -62,7 +63,7 @@ def assert_complete_record(report: str, op: Operator, app, incident_id: str) -> 
         assert md(text) in notes, text
     loaded = app.incidents.load(incident_id)
     ids = [i for e in loaded.of_kind("action") for i in e.get("request_ids") or []]
-    assert ids, "an action that changed AWS has request ids"
+    assert ids or not acted, "an action that changed AWS has request ids"
     for request_id in ids:
         assert request_id in report
 
@@ -118,8 +119,8 @@ async def test_p1_degraded_scale_out_through_the_runbook(training, open_app, unt
         await op.wait(lambda: op.verdict() is Level.DEGRADED)
         incident_id = op.open_incident("P1", "Slow responses, CPU high")
         screen = await op.start_runbook("p1-degraded-performance")
-        await walk(op, screen, trainer, take={"set-desired-count"},
-                   inputs={"set-desired-count": {"count": "3"}})
+        await walk(op, screen, trainer, take={"scale-out"},
+                   inputs={"scale-out": {"count": "3"}})
         dashboard = await op.refreshed_verdict(trainer, Level.OK)
         assert header_line(dashboard).lstrip().startswith("OK")
         await op.close("CPU-bound: a third task fixed it")
@@ -138,13 +139,15 @@ async def test_stack_rollback_redeployed_with_the_container_named_app(training, 
         stack_update(handle.built.base, n.CONTAINER)
         assert trainer.events[-1].fix
         await op.note("redeployed the stack with the container named app")
-        screen = await op.start_runbook("complete-stack-recovery")
-        await walk(op, screen, trainer, take={"force-new-deployment"})
+        # The runbook for a rolled-back update: every step is a check or done by hand (the
+        # redeploy above), so the record holds no request id of the console's own.
+        screen = await op.start_runbook("stack-update-rollback")
+        await walk(op, screen, trainer, take=set())
         dashboard = await op.refreshed_verdict(trainer, Level.OK)
         await op.wait(lambda: "UPDATE_COMPLETE" in read_screen(app))
         assert header_line(dashboard).lstrip().startswith("OK")
         await op.close("container renamed back to app; stack UPDATE_COMPLETE")
-    assert_complete_record(exported(incident_id, capsys), op, app, incident_id)
+    assert_complete_record(exported(incident_id, capsys), op, app, incident_id, acted=False)
 
 
 def forecast(evidence) -> float:

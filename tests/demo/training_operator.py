@@ -44,7 +44,13 @@ class Operator:
         return incident.id
 
     async def start_runbook(self, runbook_id: str) -> RunbookScreen:
+        """As the operator does: the runbook's preview first, then `s` starts it."""
+        from console.screens.runbook_picker import RunbookPreviewScreen
+
         assert self.app.start_runbook(runbook_id)
+        if runbook_id not in self.app.runbook_sessions:
+            await self.wait(lambda: isinstance(self.app.screen, RunbookPreviewScreen))
+            await self.pilot.press("s")
         await self.wait(lambda: isinstance(self.app.screen, RunbookScreen)
                         and bool(self.app.screen.query("#runbook-step")))
         await self.pilot.pause()
