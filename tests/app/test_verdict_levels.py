@@ -36,3 +36,27 @@ async def test_backup_failure_is_p2_with_database_url_and_backup_age(scenario, o
 async def test_healthy_is_ok_with_no_reason(scenario, open_app, read_screen, until, complete):
     line = await _verdict_line(scenario, open_app, read_screen, until, complete, "healthy")
     assert line == "OK", line
+
+
+async def test_rolling_deploy_stays_ok_with_the_deployment_in_progress(scenario, open_app,
+                                                                       read_screen, until,
+                                                                       complete):
+    line = await _verdict_line(scenario, open_app, read_screen, until, complete,
+                               "rolling-deploy")
+    # Two old tasks stopped by the scheduler (exit 143 and 137): routine, not failures.
+    assert line == ("OK deployment in progress (children-drawing-prod-task:2: 2 of 2 new "
+                    "tasks running)"), line
+
+
+async def test_fail_open_says_fail_open_not_503(scenario, open_app, read_screen, until,
+                                                complete):
+    async with open_app(scenario("fail-open"), size=(200, 40)) as (app, pilot):
+        await until(pilot, lambda: complete(app) and "datapath" in app.dashboard.verdict_inputs,
+                    timeout=30)
+        await pilot.pause(0.05)
+        text = read_screen(app)
+    line = header_verdict(text)
+    assert line.startswith("DEGRADED P1 fail-open: routing to unhealthy targets (0/2 healthy, "
+                           "no 5XX in 10 min)"), line
+    assert "0/2 healthy → fail-open: routing to unhealthy targets" in " ".join(text.split())
+    assert "503" not in text
