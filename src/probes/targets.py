@@ -98,6 +98,12 @@ class RoutingState:
     # Users are (or may be) failed: 5XX answers counted, or the counts could not be read.
     failing_users: bool = False
 
+    @property
+    def short(self) -> str:
+        """The reason without its counts, for a narrow pane."""
+        return {Routing.FAIL_OPEN: "fail-open: routing to unhealthy targets",
+                Routing.NOTHING: "nothing to route to: the ALB answers 503"}.get(self.state, "")
+
 
 @dataclass(frozen=True)
 class TargetHealthSnapshot:

@@ -33,7 +33,7 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
         style = BAD if s.no_healthy_target else GOOD if s.healthy_count == total else "yellow"
         text.append(f"{s.healthy_count}/{total} healthy", style=style)
         if s.no_healthy_target:  # fail-open or 503: probes.targets.Routing (verdict helper)
-            text.append(f"  → {clean(s.routing.reason, limit=160)}", style=BAD)
+            text.append(f"  → {s.routing.short}", style=BAD)
         reasons = Counter((t.reason, t.description) for t in s.targets
                           if t.state == "unhealthy")
         for (reason, description), count in reasons.most_common(2):
