@@ -108,3 +108,19 @@ def test_all_targets_unhealthy_fails_open_and_only_nothing_to_route_to_is_503(
 def test_draining_is_counted_apart_from_unhealthy():
     snapshot = targets("healthy", "unhealthy.draining", "draining")
     assert (snapshot.draining_count, snapshot.routing.state) == (2, Routing.SERVING)
+
+
+def test_the_targets_diagnostic_says_fail_open_and_keeps_503_for_nothing_to_route_to():
+    from probes.diagnostics.targets import evaluate_targets
+
+    [quiet] = evaluate_targets(targets("unhealthy", "unhealthy", errors=ErrorCounts(0, 0, 10)))
+    assert (quiet.severity, quiet.title) == (
+        Severity.WARNING, "the ALB fails open: routing to unhealthy targets (0 of 2 healthy)")
+    assert ("5XX answers", "no 5XX in 10 min") in quiet.evidence
+    assert "routes to all of them (fail-open)" in quiet.cause
+    [failing] = evaluate_targets(targets("unhealthy", errors=ErrorCounts(212, 0, 10)))
+    assert failing.severity is Severity.CRITICAL and "fails open" in failing.title
+    [empty] = evaluate_targets(targets("draining"))
+    assert (empty.severity, empty.title) == (
+        Severity.CRITICAL, "the ALB answers 503: no target to route to (0 of 1 healthy)")
+    assert ("draining", "1") in empty.evidence
