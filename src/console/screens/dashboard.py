@@ -124,7 +124,8 @@ class DashboardScreen(Screen):
                         targets=self.panes["targets"].data, alarms=self.panes["alarms"].data,
                         costs=self.panes["costs"].data,
                         datapath=self.verdict_inputs.get("datapath"))
-        self.query_one(StatusHeader).verdict = verdict
+        for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
+            header.verdict = verdict
 
     def _refresh_summary(self) -> None:
         strip = self.query_one(SummaryStrip)
