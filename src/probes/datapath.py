@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from probes.context import AwsContext
 from probes.deployment import Deployment
+from probes.ecs import parse_service
 from probes.errors import ErrorKind, ProbeError
 from probes.result import Probe, ProbeResult, utcnow
 
@@ -83,19 +84,28 @@ class DataPathProbe(Probe[DataPathSnapshot]):
         # Imported here: the diagnostics import the probe suite, which builds this probe.
         from probes.diagnostics.registry import BY_ID, PROBES
         from probes.diagnostics.runner import FAILED, run_diagnostics
-        from probes.suite import build_probes
 
         chosen = tuple(BY_ID[i] for i in DIAGNOSTIC_IDS)
-        needed = {p for d in chosen for p in d.probes}
-        probes = build_probes(self.ctx, self.deployment)
-        results: dict[str, ProbeResult[Any]] = {
-            name: await probes[name].run() for name in sorted(needed)}
+        # The backups check reads only the service's current task definition: one
+        # DescribeServices, not the whole ECS probe (this runs beside the dashboard's probes).
+        results: dict[str, ProbeResult[Any]] = {"ecs": await self._service()}
         results.update(_not_read(name) for name in PROBES if name not in results)
         report = await run_diagnostics(self.ctx, self.deployment, results=results,
                                        diagnostics=chosen)
         not_run = tuple(f"{o.title}: {o.error.summary() if o.error else 'failed'}"
                         for o in report.outcomes if o.status == FAILED)
         return DataPathSnapshot(report.started_at, concerns_of(report.findings), not_run)
+
+    async def _service(self) -> ProbeResult[Any]:
+        started = utcnow()
+        ecs = await self.ctx.client("ecs")
+        described = await ecs.describe_services(cluster=self.deployment.cluster,
+                                                services=[self.deployment.service])
+        services = described.get("services", [])
+        if not services:  # the backups check falls back to discovery's task definition
+            return _not_read("ecs")[1]
+        return ProbeResult("ecs", started, 0.0,
+                           data=parse_service(services[0], self.deployment.cluster, ()))
 
 
 def _not_read(name: str) -> tuple[str, ProbeResult[Any]]:
