@@ -99,8 +99,11 @@ class DataPathProbe(Probe[DataPathSnapshot]):
     async def _service(self) -> ProbeResult[Any]:
         started = utcnow()
         ecs = await self.ctx.client("ecs")
-        described = await ecs.describe_services(cluster=self.deployment.cluster,
-                                                services=[self.deployment.service])
+        try:
+            described = await ecs.describe_services(cluster=self.deployment.cluster,
+                                                    services=[self.deployment.service])
+        except Exception:  # noqa: BLE001 - the ECS pane reports it; discovery's revision does
+            described = {}
         services = described.get("services", [])
         if not services:  # the backups check falls back to discovery's task definition
             return _not_read("ecs")[1]

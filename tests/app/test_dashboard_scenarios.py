@@ -41,8 +41,11 @@ async def test_stack_rollback_names_the_failed_resource_and_reason(scenario, ope
 async def test_verdict_in_each_scenario(scenario, open_app, read_screen, until, complete,
                                         name, level):
     async with open_app(scenario(name)) as (app, pilot):
-        await until(pilot, lambda: complete(app) and "datapath" in app.dashboard.verdict_inputs,
-                    timeout=30)
+        await until(pilot, lambda: complete(app), timeout=60)
+        # The data-path probe (backups, certificates) reports once it has read them.
+        await until(pilot, lambda: "datapath" in app.dashboard.verdict_inputs
+                    or app.scheduler.states["datapath"].failures > 0, timeout=120)
+        assert "datapath" in app.dashboard.verdict_inputs, "the data-path probe failed"
         await pilot.pause(0.05)
         verdict_line = read_screen(app).splitlines()[1]
         assert verdict_line.split()[0] == level, verdict_line

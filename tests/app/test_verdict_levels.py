@@ -10,8 +10,11 @@ def header_verdict(text: str) -> str:
 
 async def _verdict_line(scenario, open_app, read_screen, until, complete, name: str) -> str:
     async with open_app(scenario(name), size=(200, 40)) as (app, pilot):
-        await until(pilot, lambda: complete(app) and "datapath" in app.dashboard.verdict_inputs,
-                    timeout=30)
+        await until(pilot, lambda: complete(app), timeout=60)
+        # The data-path probe (backups, certificates) reports once it has read them.
+        await until(pilot, lambda: "datapath" in app.dashboard.verdict_inputs
+                    or app.scheduler.states["datapath"].failures > 0, timeout=120)
+        assert "datapath" in app.dashboard.verdict_inputs, "the data-path probe failed"
         await pilot.pause(0.05)
         return header_verdict(read_screen(app))
 
@@ -51,8 +54,11 @@ async def test_rolling_deploy_stays_ok_with_the_deployment_in_progress(scenario,
 async def test_fail_open_says_fail_open_not_503(scenario, open_app, read_screen, until,
                                                 complete):
     async with open_app(scenario("fail-open"), size=(200, 40)) as (app, pilot):
-        await until(pilot, lambda: complete(app) and "datapath" in app.dashboard.verdict_inputs,
-                    timeout=30)
+        await until(pilot, lambda: complete(app), timeout=60)
+        # The data-path probe (backups, certificates) reports once it has read them.
+        await until(pilot, lambda: "datapath" in app.dashboard.verdict_inputs
+                    or app.scheduler.states["datapath"].failures > 0, timeout=120)
+        assert "datapath" in app.dashboard.verdict_inputs, "the data-path probe failed"
         await pilot.pause(0.05)
         text = read_screen(app)
     line = header_verdict(text)

@@ -224,6 +224,7 @@ async def test_rolling_deploy(scenario):
                        ("ServiceSchedulerInitiated", reason, (143,))]
     assert ecs.failed_tasks == () and not any(t.out_of_memory for t in ecs.stopped_tasks)
     assert all(t.state == "healthy" for t in seen.targets.targets)
+    assert seen.targets.errors is None  # 5XX counts are read only when no target is healthy
     messages = [e.message for e in ecs.events]
     assert sum("has stopped 1 running tasks" in m for m in messages) == 2
     assert not seen.alarms.firing
