@@ -77,6 +77,20 @@ def scenario(emulator: Emulator) -> Iterator[Callable[[str], ScenarioHandle]]:
 
 
 @pytest.fixture
+def strict_emulator(scenario) -> Iterator[Callable[[str], ScenarioHandle]]:
+    """`scenario`, with the emulator answering as AWS does where moto is lenient: stack events
+    and ListTasks paged at 100, composite alarms served and AlarmTypes honoured. Turned off
+    after the test."""
+    from console.demo import backend
+
+    backend.enable_strict_paging_and_alarms()
+    try:
+        yield scenario
+    finally:
+        backend.enable_strict_paging_and_alarms(False)
+
+
+@pytest.fixture
 def own_emulator() -> Iterator[Callable[[str], DemoRun]]:
     """Factory: `own_emulator("p0-outage")` starts a separate server with that scenario (no
     log traffic) and returns its `DemoRun` (`.endpoint_url`, `.settings()`, `.stop()`): for

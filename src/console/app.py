@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from console.action_flow import ActionFlow
 from console.config import Environment, cache_dir
+from console.discovery_flow import discovery_for
 from console.incident_flow import IncidentFlow, recorder_for  # incident timeline (issue 5)
 from console.messages import ProbeStarted, ProbeUpdated
 from console.runbooks.loader import load_runbooks
@@ -56,6 +57,7 @@ class ConsoleApp(App[int]):
                                    on_collect_start=self._on_collect_start,
                                    renew_session=connection.ctx.renew if connection.ctx else None)
         self._start_probes = start_probes
+        self.rediscovery = discovery_for(self)  # issue 9/14: names follow the stack
         self._early_results: list[ProbeResult[Any]] | None = None
         self.dashboard = DashboardScreen(env, connection,
                                          {n: p.interval_s for n, p in self.probes.items()})
@@ -85,9 +87,11 @@ class ConsoleApp(App[int]):
             self.post_message(ProbeUpdated(result))
         if self._start_probes:
             self.scheduler.start()
+        self.rediscovery.start()
         self.incident_flow.start()  # incident timeline (issue 5): header, resume offer
 
     async def on_unmount(self) -> None:
+        await self.rediscovery.stop()
         await self.scheduler.stop()
 
     def notify(self, message: str, *, title: str = "", markup: bool = True,
@@ -131,6 +135,7 @@ class ConsoleApp(App[int]):
 
     def on_probe_updated(self, message: ProbeUpdated) -> None:
         self.dashboard.apply(message.result)
+        self.rediscovery.observe(message.result)
         self.incident_flow.observe(message.result)  # incident timeline (issue 5)
 
     def on_probe_started(self, message: ProbeStarted) -> None:
@@ -140,6 +145,7 @@ class ConsoleApp(App[int]):
     def action_refresh(self) -> None:
         """Collect every probe now (costs come from the cache unless it has expired)."""
         self.scheduler.refresh_all()
+        self.rediscovery.retry()
         self.notify("Refreshing every pane", timeout=2)
 
     def action_help(self) -> None:

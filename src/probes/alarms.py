@@ -3,11 +3,17 @@
 Alarms are found by name (from the stack's resources) and by name prefix (``<stack>-``), since
 alarms are often created outside the stack. ALARM first, then INSUFFICIENT_DATA, then OK; within
 a state, the most recent change first.
+
+DescribeAlarms returns metric alarms only unless AlarmTypes asks for composites too: both are
+asked for. "Since" is StateTransitionedTimestamp (when the state last changed), not
+StateUpdatedTimestamp (which moves whenever the reason or data is re-evaluated). A metric-math
+alarm (`Metrics`, no MetricName) is read with GetMetricData, a composite has no datapoints.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +31,9 @@ _OPERATORS = {
     "GreaterThanUpperThreshold": ">",
 }
 _DESCRIBE_BY_NAME_LIMIT = 100
+ALARM_TYPES = ["CompositeAlarm", "MetricAlarm"]
+# ALARM("name"), OK(name), INSUFFICIENT_DATA("arn:aws:cloudwatch:...:alarm:name") in a rule.
+_RULE_ALARM = re.compile(r'\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^")]+?)"?\s*\)')
 
 
 @dataclass(frozen=True)
@@ -45,14 +54,40 @@ class Alarm:
     actions_enabled: bool
     description: str = ""
     arn: str = ""
+    rule: str = ""  # a composite alarm's AlarmRule
+    metrics: tuple[dict, ...] = ()  # a metric-math alarm's Metrics (MetricDataQuery)
 
     @property
     def firing(self) -> bool:
         return self.state == "ALARM"
 
     @property
+    def composite(self) -> bool:
+        return bool(self.rule)
+
+    @property
+    def children(self) -> tuple[str, ...]:
+        """The alarms a composite's rule names (names; ARNs reduced to names)."""
+        return tuple(dict.fromkeys(
+            name.rsplit(":alarm:", 1)[-1] for name in _RULE_ALARM.findall(self.rule)))
+
+    @property
+    def expression(self) -> str:
+        """What a metric-math alarm evaluates: its returned expression (or metric)."""
+        for query in self.metrics:
+            if query.get("ReturnData", True):
+                stat = query.get("MetricStat") or {}
+                return query.get("Expression") or (stat.get("Metric") or {}).get(
+                    "MetricName", "") or query.get("Id", "")
+        return ""
+
+    @property
     def condition(self) -> str:
-        """``CPUUtilization Average > 80 for 2x300s``."""
+        """``CPUUtilization Average > 80 for 2x300s``; a composite's rule."""
+        if self.composite:
+            return self.rule
+        if self.metrics and not self.metric:
+            return _math_condition(self)
         op = _OPERATORS.get(self.comparison, self.comparison)
         threshold = "" if self.threshold is None else f"{self.threshold:g}"
         periods = (f" for {self.evaluation_periods}x{self.period_s}s"
@@ -69,12 +104,31 @@ class AlarmsSnapshot:
         return tuple(a for a in self.alarms if a.firing)
 
 
+def _math_condition(alarm: Alarm) -> str:
+    op = _OPERATORS.get(alarm.comparison, alarm.comparison)
+    threshold = "" if alarm.threshold is None else f" {alarm.threshold:g}"
+    periods = f" for {alarm.evaluation_periods} periods" if alarm.evaluation_periods else ""
+    return f"{alarm.expression} {op}{threshold}{periods}".strip()
+
+
+def parse_composite_alarm(raw: dict) -> Alarm:
+    return Alarm(
+        name=raw.get("AlarmName", ""), state=raw.get("StateValue", ""),
+        reason=raw.get("StateReason", "") or "",
+        since=raw.get("StateTransitionedTimestamp") or raw.get("StateUpdatedTimestamp"),
+        namespace="", metric="", statistic="", comparison="", threshold=None, period_s=None,
+        evaluation_periods=None, dimensions=(), actions=tuple(raw.get("AlarmActions", [])),
+        actions_enabled=bool(raw.get("ActionsEnabled", True)),
+        description=raw.get("AlarmDescription", "") or "", arn=raw.get("AlarmArn", "") or "",
+        rule=raw.get("AlarmRule", "") or "")
+
+
 def parse_alarm(raw: dict) -> Alarm:
     return Alarm(
         name=raw.get("AlarmName", ""),
         state=raw.get("StateValue", ""),
         reason=raw.get("StateReason", "") or "",
-        since=raw.get("StateUpdatedTimestamp") or raw.get("StateTransitionedTimestamp"),
+        since=raw.get("StateTransitionedTimestamp") or raw.get("StateUpdatedTimestamp"),
         namespace=raw.get("Namespace", "") or "",
         metric=raw.get("MetricName", "") or "",
         statistic=raw.get("Statistic", "") or raw.get("ExtendedStatistic", "") or "",
@@ -88,6 +142,7 @@ def parse_alarm(raw: dict) -> Alarm:
         actions_enabled=bool(raw.get("ActionsEnabled", True)),
         description=raw.get("AlarmDescription", "") or "",
         arn=raw.get("AlarmArn", "") or "",
+        metrics=tuple(raw.get("Metrics") or ()),
     )
 
 
@@ -118,15 +173,15 @@ class AlarmsProbe(Probe[AlarmsSnapshot]):
         for start in range(0, len(names), _DESCRIBE_BY_NAME_LIMIT):
             queries.append({"AlarmNames": names[start:start + _DESCRIBE_BY_NAME_LIMIT]})
 
-        async def read(query: dict) -> list[dict]:
-            raws: list[dict] = []
-            async for page in paginator.paginate(AlarmTypes=["MetricAlarm"], **query):
-                raws.extend(page.get("MetricAlarms", []))
-            return raws
+        async def read(query: dict) -> list[Alarm]:
+            alarms: list[Alarm] = []
+            async for page in paginator.paginate(AlarmTypes=ALARM_TYPES, **query):
+                alarms += [parse_alarm(raw) for raw in page.get("MetricAlarms", [])]
+                alarms += [parse_composite_alarm(raw) for raw in page.get("CompositeAlarms", [])]
+            return alarms
 
-        for raws in await asyncio.gather(*(read(q) for q in queries)):  # prefix and names
-            for raw in raws:
-                alarm = parse_alarm(raw)
+        for alarms in await asyncio.gather(*(read(q) for q in queries)):  # prefix and names
+            for alarm in alarms:
                 found[alarm.name] = alarm
         return AlarmsSnapshot(order_alarms(list(found.values())))
 
@@ -143,8 +198,12 @@ async def recent_datapoints(ctx: AwsContext, alarm: Alarm, minutes: int = 60) ->
     (what the alarm evaluated), oldest first. Read on demand for the alarm's detail view."""
     from datetime import UTC, timedelta
 
+    if alarm.composite:
+        return ()
     cw = await ctx.client("cloudwatch")
     end = datetime.now(UTC)
+    if alarm.metrics and not alarm.metric:
+        return await _math_datapoints(cw, alarm, end, minutes)
     period = alarm.period_s or 60
     statistic = alarm.statistic if alarm.statistic in (
         "SampleCount", "Average", "Sum", "Minimum", "Maximum") else None
@@ -165,4 +224,32 @@ async def recent_datapoints(ctx: AwsContext, alarm: Alarm, minutes: int = 60) ->
             alarm.statistic)
         if value is not None:
             points.append(Datapoint(raw["Timestamp"], float(value)))
+    return tuple(sorted(points, key=lambda p: p.timestamp))
+
+
+async def _math_datapoints(cw, alarm: Alarm, end: datetime, minutes: int) -> tuple[
+        Datapoint, ...]:
+    """A metric-math alarm's evaluated series: GetMetricData with the alarm's own queries
+    (GetMetricStatistics would be sent an empty namespace and be refused)."""
+    from datetime import timedelta
+
+    queries = [{key: value for key, value in query.items()
+                if key in ("Id", "Expression", "MetricStat", "Label", "ReturnData", "Period")}
+               for query in alarm.metrics]
+    periods = [q.get("Period") or (q.get("MetricStat") or {}).get("Period") or 60
+               for q in queries]
+    start = end - timedelta(minutes=max(minutes, 2 * max(periods) // 60))
+    points: list[Datapoint] = []
+    kwargs: dict = {"MetricDataQueries": queries, "StartTime": start, "EndTime": end}
+    returned = {q["Id"] for q in queries if q.get("ReturnData", True)}
+    while True:
+        response = await cw.get_metric_data(**kwargs)
+        for result in response.get("MetricDataResults", []):
+            if result.get("Id") in returned:
+                points += [Datapoint(t, float(v)) for t, v in
+                           zip(result.get("Timestamps", []), result.get("Values", []),
+                               strict=False)]
+        if not response.get("NextToken"):
+            break
+        kwargs["NextToken"] = response["NextToken"]
     return tuple(sorted(points, key=lambda p: p.timestamp))

@@ -9,16 +9,23 @@ citizen of the account's shared API quotas.
 from __future__ import annotations
 
 import asyncio
+import configparser
+import contextlib
 import contextvars
 import functools
+import getpass
 import os
+from collections.abc import Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession
+from botocore.exceptions import ClientError, CredentialRetrievalError
 from botocore.loaders import Loader, create_loader
+
+from probes.errors import ACTION_ATTRIBUTE, ACTION_METADATA, FILTER_PATTERN_METADATA
 
 # Services whose API lives in one region whatever the deployment's region.
 GLOBAL_REGIONS = {"ce": "us-east-1", "budgets": "us-east-1", "support": "us-east-1",
@@ -28,7 +35,9 @@ GLOBAL_REGIONS = {"ce": "us-east-1", "budgets": "us-east-1", "support": "us-east
 _IAM_PREFIX = {"elbv2": "elasticloadbalancing", "service-quotas": "servicequotas"}
 
 # The IAM action of the AWS call in flight in the current asyncio task, set by a botocore
-# `before-call` hook so that a failure can name the action that failed.
+# `before-call` hook. Only a hint for "what was in flight when a deadline expired": a call made
+# in a child task of `asyncio.gather` sets it in the child's context, never the caller's. A
+# failed call names its action on the exception itself (`_attach_action_*` below).
 current_action: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "current_action", default=None
 )
@@ -55,11 +64,33 @@ class AwsSettings:
         env = os.environ if env is None else env
         values: dict[str, Any] = {
             "profile": env.get("AWS_PROFILE") or None,
-            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "eu-west-1",
+            "region": env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION"),
             "endpoint_url": env.get("AWS_ENDPOINT_URL") or None,
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
+        # As the AWS CLI: no region given, the profile's `region` in the config file.
+        values["region"] = (values["region"] or profile_region(env, values["profile"])
+                            or "eu-west-1")
         return cls(**values)
+
+
+def profile_region(env: Mapping[str, str], profile: str | None) -> str | None:
+    """The `region` of `profile` ("default" when None) in the AWS config file (AWS_CONFIG_FILE,
+    else ~/.aws/config of the HOME in `env`); None when absent or unreadable."""
+    home = env.get("HOME") or env.get("USERPROFILE")
+    path = env.get("AWS_CONFIG_FILE") or (os.path.join(home, ".aws", "config") if home else None)
+    if not path:
+        return None
+    parser = configparser.RawConfigParser()
+    try:
+        parser.read(os.path.expanduser(path), encoding="utf-8")
+    except (OSError, configparser.Error, UnicodeDecodeError):
+        return None
+    name = profile or "default"
+    for section in (f"profile {name}", name) if name == "default" else (f"profile {name}",):
+        if parser.has_option(section, "region"):
+            return parser.get(section, "region").strip() or None
+    return None
 
 
 @functools.cache
@@ -79,6 +110,50 @@ def _record_action(model: Any = None, **_: Any) -> None:
         current_action.set(iam_action(model.service_model.service_name, model.name))
 
 
+def _attach_action_to_error(service: str, exception: BaseException | None = None,
+                            event_name: str = "", **_: Any) -> None:
+    """botocore `after-call-error` hook (no response: connection closed, timeout, DNS, TLS,
+    credentials that could not be refreshed): name the failed action on the exception.
+
+    A `ClientError` here was raised by another call made on our behalf (the STS AssumeRole
+    of a credential refresh): it keeps its own action."""
+    if exception is None or getattr(exception, ACTION_ATTRIBUTE, None):
+        return
+    operation = event_name.rsplit(".", 1)[-1]
+    if isinstance(exception, ClientError):
+        if exception.operation_name == operation:
+            return
+        action = iam_action("sts", exception.operation_name) if exception.operation_name \
+            .startswith("AssumeRole") else None
+    else:
+        action = iam_action(service, operation)
+    if action:
+        # An exception type with __slots__ refuses: the caller's guess stays.
+        with contextlib.suppress(AttributeError):
+            setattr(exception, ACTION_ATTRIBUTE, action)
+
+
+def _attach_action_to_response(service: str, http_response: Any = None, parsed: Any = None,
+                               model: Any = None, context: Any = None, **_: Any) -> None:
+    """botocore `after-call` hook: on an error response, name the action (and the filter
+    pattern sent, if any) in the parsed response that becomes `ClientError.response`."""
+    if http_response is None or model is None or not isinstance(parsed, dict):
+        return
+    if getattr(http_response, "status_code", 200) < 300:
+        return
+    metadata = parsed.setdefault("ResponseMetadata", {})
+    metadata[ACTION_METADATA] = iam_action(service, model.name)
+    if context and "filter_pattern" in context:
+        metadata[FILTER_PATTERN_METADATA] = context["filter_pattern"]
+
+
+def _remember_filter_pattern(params: Any = None, context: Any = None, **_: Any) -> None:
+    """botocore `before-parameter-build` hook: keep the filter pattern a request sends, so
+    that a rejected pattern can be named in the error."""
+    if isinstance(params, dict) and isinstance(context, dict) and params.get("filterPattern"):
+        context["filter_pattern"] = params["filterPattern"]
+
+
 class AwsContext:
     """An aiobotocore session and its clients for one environment.
 
@@ -88,6 +163,9 @@ class AwsContext:
 
     def __init__(self, settings: AwsSettings):
         self.settings = settings
+        # While True, an MFA profile may ask for its code on the terminal. The dashboard sets
+        # it to False before the full screen starts: a prompt there would be drawn over.
+        self.interactive = True
         self._session = self._new_session()
         self._clients: dict[tuple[str, str], Any] = {}
         self._stack = AsyncExitStack()
@@ -108,7 +186,30 @@ class AwsContext:
         session.register_component("data_loader", _shared_loader())
         if self.settings.static_credentials:
             session.set_credentials(*self.settings.static_credentials)
+        else:
+            with contextlib.suppress(Exception):  # no such provider: nothing ever prompts
+                provider = session.get_component("credential_provider").get_provider(
+                    "assume-role")
+                provider._prompter = self._mfa_prompt
         return session
+
+    def _mfa_prompt(self, prompt: str) -> str:
+        """botocore's MFA prompter: the terminal before the full screen, never inside it."""
+        if not self.interactive:
+            raise CredentialRetrievalError(
+                provider="assume-role with MFA",
+                error_msg="the profile needs a new MFA code, which cannot be typed inside the "
+                "dashboard: quit and start the console again to enter it")
+        return getpass.getpass(prompt)
+
+    async def resolve_credentials(self) -> None:
+        """Resolve (and for an assume-role profile, assume) the credentials now, once: an MFA
+        profile asks for its code here, on the terminal, before anything runs concurrently or
+        the full screen starts. Errors are left for the first call to report."""
+        with contextlib.suppress(Exception):
+            credentials = await self._session.get_credentials()
+            if credentials is not None:
+                await credentials.get_frozen_credentials()
 
     @property
     def region(self) -> str:
@@ -135,7 +236,13 @@ class AwsContext:
                 config=self._config,
             )
             client = await self._stack.enter_async_context(creator)
-            client.meta.events.register("before-call", _record_action)
+            events = client.meta.events
+            events.register("before-call", _record_action)
+            events.register("after-call-error", functools.partial(_attach_action_to_error,
+                                                                  service))
+            events.register("after-call", functools.partial(_attach_action_to_response,
+                                                            service))
+            events.register("before-parameter-build", _remember_filter_pattern)
             self._clients[key] = client
             return client
 

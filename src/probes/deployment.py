@@ -1,5 +1,11 @@
 """Discovery: from a stack name alone, the names of everything the console watches.
 
+A discovery step that fails (a dropped connection, a timeout, a denial, throttling) does not
+end the command: the guide's names stand in, and the failure is kept in
+`Deployment.problems` with the probes whose names are guessed, for the dashboard to show on
+those panes and retry (`probes.rediscovery`). Only an unusable environment (no credentials, no
+such stack) raises `EnvironmentUnusable`.
+
 The stack's resources name the cluster, service, target groups, load balancer, alarms, buckets,
 secret, topics, distribution and NAT gateways; the service's task definition names the log
 groups. Every name can be overridden (`NameOverrides`), and where neither the stack nor an
@@ -10,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field, replace
-
-from botocore.exceptions import ClientError
 
 from probes.context import AwsContext
 from probes.errors import EnvironmentUnusable, ErrorKind, ProbeError, classify
@@ -43,6 +47,24 @@ class StackResource:
 
 
 @dataclass(frozen=True)
+class DiscoveryProblem:
+    """A discovery step that failed: its classified error, and the probes that watch the
+    guide's names instead of discovered ones because of it."""
+
+    error: ProbeError
+    probes: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.error.to_dict(), "probes": list(self.probes)}
+
+
+# Which probes' names come from each discovery step.
+_FROM_STACK = ("ecs", "targets", "logs", "alarms")
+_FROM_SERVICE = ("targets", "logs")
+_FROM_TASK_DEFINITION = ("logs",)
+
+
+@dataclass(frozen=True)
 class Deployment:
     """What the console watches, by name or ARN. Produced once by `discover`."""
 
@@ -65,6 +87,7 @@ class Deployment:
     certificate_arns: tuple[str, ...] = ()
     hosted_zone_ids: tuple[str, ...] = ()
     resources: tuple[StackResource, ...] = field(default=(), repr=False)
+    problems: tuple[DiscoveryProblem, ...] = ()
 
     @classmethod
     def by_convention(cls, stack: str, region: str,
@@ -98,7 +121,13 @@ class Deployment:
             "alarm_prefix": self.alarm_prefix, "buckets": list(self.buckets),
             "secret": self.secret_id, "topics": list(self.topic_arns),
             "distribution": self.distribution_id, "nat_gateways": list(self.nat_gateway_ids),
+            "discovery_problems": [p.to_dict() for p in self.problems],
         }
+
+    def watched_names(self) -> tuple[object, ...]:
+        """What the probes are pointed at: a change means they must be re-pointed."""
+        return (self.cluster, self.service, self.log_groups, self.target_group_arns,
+                self.load_balancer_arns, self.alarm_names, self.alarm_prefix)
 
 
 def _physical(resources: list[StackResource], resource_type: str) -> tuple[str, ...]:
@@ -124,7 +153,7 @@ async def list_stack_resources(ctx: AwsContext, stack: str) -> list[StackResourc
                     physical_id=r.get("PhysicalResourceId", "") or "",
                     status=r.get("ResourceStatus", ""),
                 ))
-    except ClientError as exc:
+    except Exception as exc:  # classified: only a missing stack is decided here
         error = classify(exc, action="cloudformation:ListStackResources",
                          profile=ctx.settings.profile)
         if error.kind is ErrorKind.NOT_FOUND or "does not exist" in error.message:
@@ -139,24 +168,40 @@ async def list_stack_resources(ctx: AwsContext, stack: str) -> list[StackResourc
     return resources
 
 
+async def with_nested_stacks(ctx: AwsContext, resources: list[StackResource],
+                             depth: int = 0) -> list[StackResource]:
+    """`resources` and those of their nested stacks (AWS::CloudFormation::Stack, whose
+    physical id is the nested stack's ARN; CDK apps put the service in one), followed down
+    three levels. A nested stack that cannot be listed is left out; its parent still counts."""
+    found = list(resources)
+    for nested in _physical(resources, "AWS::CloudFormation::Stack"):
+        try:
+            inner = await list_stack_resources(ctx, nested)
+        except (EnvironmentUnusable, ClientError):
+            continue
+        found += await with_nested_stacks(ctx, inner, depth + 1) if depth < 2 else inner
+    return found
+
+
 async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
                    overrides: NameOverrides | None = None) -> Deployment:
     """Find the deployment's resources through the stack.
 
     Raises `EnvironmentUnusable` when the environment cannot be used: no credentials, unknown
-    stack, unreachable endpoint. Finer failures (the service cannot be described) fall back to
-    the guide's names, so that the probes themselves report them.
+    stack. Every other failure (unreachable, timed out, denied, throttled, an odd answer)
+    falls back to the guide's names and is kept in `problems`; the probes report the rest.
     """
     o = overrides or NameOverrides()
+    problems: list[DiscoveryProblem] = []
     try:
-        resources = await list_stack_resources(ctx, stack)
+        resources = await with_nested_stacks(ctx, await list_stack_resources(ctx, stack))
     except EnvironmentUnusable:
         raise
-    except Exception as exc:  # classified below: fatal kinds end the command
-        error = classify(exc, action="cloudformation:ListStackResources",
-                         profile=ctx.settings.profile, endpoint=ctx.settings.endpoint_url)
-        if error.kind in (ErrorKind.CREDENTIALS, ErrorKind.UNREACHABLE, ErrorKind.ACCESS_DENIED):
+    except Exception as exc:  # classified below: only bad credentials end the command
+        error = _classified(ctx, exc, "cloudformation:ListStackResources")
+        if error.kind is ErrorKind.CREDENTIALS:
             raise EnvironmentUnusable(error) from exc
+        problems.append(DiscoveryProblem(error, _FROM_STACK))
         resources = []
 
     base = Deployment.by_convention(stack, ctx.region, o)
@@ -170,7 +215,8 @@ async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
         target_group_arns=o.target_groups
         or _physical(resources, "AWS::ElasticLoadBalancingV2::TargetGroup"),
         load_balancer_arns=_physical(resources, "AWS::ElasticLoadBalancingV2::LoadBalancer"),
-        alarm_names=_physical(resources, "AWS::CloudWatch::Alarm"),
+        alarm_names=_physical(resources, "AWS::CloudWatch::Alarm")
+        + _physical(resources, "AWS::CloudWatch::CompositeAlarm"),
         buckets=o.buckets or _physical(resources, "AWS::S3::Bucket"),
         secret_id=o.secret or next(iter(_physical(resources, "AWS::SecretsManager::Secret")),
                                    base.secret_id),
@@ -183,10 +229,22 @@ async def discover(ctx: AwsContext, stack: str = DEFAULT_STACK,
         hosted_zone_ids=_physical(resources, "AWS::Route53::HostedZone"),
         resources=tuple(resources),
     )
-    return await _from_service(ctx, deployment, o)
+    found = await _from_service(ctx, deployment, o, problems)
+    return replace(found, problems=tuple(problems))
 
 
-async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides) -> Deployment:
+def _classified(ctx: AwsContext, exc: BaseException, action: str) -> ProbeError:
+    return classify(exc, action=action, profile=ctx.settings.profile,
+                    endpoint=ctx.settings.endpoint_url)
+
+
+def _is_absent(error: ProbeError) -> bool:
+    """Not found: the probes say so themselves (an unknown cluster, service or revision)."""
+    return error.kind is ErrorKind.NOT_FOUND
+
+
+async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides,
+                        problems: list[DiscoveryProblem]) -> Deployment:
     """Fill in what the running service knows better than the stack: its current task
     definition, its target groups, and the log groups its containers write to.
 
@@ -201,9 +259,12 @@ async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides) -> Dep
         ecs.describe_task_definition(taskDefinition=guessed) if guessed else _nothing(),
         return_exceptions=True)
     if isinstance(described, BaseException):
-        if isinstance(described, ClientError):
-            return d
-        raise described
+        if not isinstance(described, Exception):
+            raise described
+        error = _classified(ctx, described, "ecs:DescribeServices")
+        if not _is_absent(error):
+            problems.append(DiscoveryProblem(error, _FROM_SERVICE))
+        return d
     services = described.get("services", [])
     if not services:
         return d
@@ -221,7 +282,10 @@ async def _from_service(ctx: AwsContext, d: Deployment, o: NameOverrides) -> Dep
         if td is None:
             try:
                 td = await ecs.describe_task_definition(taskDefinition=task_definition)
-            except ClientError:
+            except Exception as exc:  # noqa: BLE001 - classified: the guide's log group stands in
+                error = _classified(ctx, exc, "ecs:DescribeTaskDefinition")
+                if not _is_absent(error):
+                    problems.append(DiscoveryProblem(error, _FROM_TASK_DEFINITION))
                 td = None
         if td is not None:
             found = tuple(dict.fromkeys(

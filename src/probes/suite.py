@@ -8,7 +8,7 @@ unreachable endpoint) into `EnvironmentUnusable` with a fix.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ from probes.alarms import AlarmsProbe
 from probes.context import AwsContext, AwsSettings
 from probes.costs import CostCache, CostsProbe
 from probes.datapath import DataPathProbe
-from probes.deployment import Deployment, NameOverrides, discover
+from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, discover
 from probes.ecs import EcsProbe
 from probes.errors import EnvironmentUnusable, ErrorKind
 from probes.identity import CallerIdentity, IdentityProbe
@@ -42,25 +42,40 @@ class Connection:
 
 async def connect(settings: AwsSettings, stack: str,
                   overrides: NameOverrides | None = None) -> Connection:
-    """Open the environment or raise `EnvironmentUnusable` saying why and what to do."""
+    """Open the environment or raise `EnvironmentUnusable` saying why and what to do.
+
+    Unusable means: no working credentials, no such stack, or AWS not reachable at all (both
+    STS and CloudFormation failed to answer). Anything less opens the environment with the
+    failures in `deployment.problems`.
+    """
     ctx = AwsContext(settings)
     try:
+        await ctx.resolve_credentials()  # an MFA code is asked for here, once
         # Who we are and what we watch are independent: ask both at once.
         identity_result, discovered = await asyncio.gather(
             IdentityProbe(ctx).run(), discover(ctx, stack, overrides), return_exceptions=True)
         if isinstance(identity_result, BaseException):
             raise identity_result
-        if identity_result.error is not None:
-            error = identity_result.error  # its message beats discovery's for bad credentials
-            if error.kind is not ErrorKind.THROTTLED:
-                raise EnvironmentUnusable(error)
+        error = identity_result.error
+        if error is not None and error.kind is ErrorKind.CREDENTIALS:
+            raise EnvironmentUnusable(error)  # its message beats discovery's
         if isinstance(discovered, BaseException):
             raise discovered
+        if error is not None:
+            if error.kind in _NO_ANSWER and any(
+                    p.error.kind in _NO_ANSWER for p in discovered.problems
+                    if p.error.action == "cloudformation:ListStackResources"):
+                raise EnvironmentUnusable(error)
+            discovered = replace(discovered, problems=(*discovered.problems,
+                                                       DiscoveryProblem(error, ())))
     except BaseException:
         await ctx.close()
         raise
     identity = identity_result.data or CallerIdentity("", "", "")
     return Connection(ctx, identity, discovered)
+
+
+_NO_ANSWER = (ErrorKind.UNREACHABLE, ErrorKind.TIMED_OUT)
 
 
 def build_probes(ctx: AwsContext, deployment: Deployment, *,

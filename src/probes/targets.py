@@ -31,6 +31,10 @@ class Target:
     reason: str  # e.g. Target.ResponseCodeMismatch
     description: str
     availability_zone: str = ""
+    # AnomalyDetection (asked for with Include): "anomalous"/"normal", and whether ALB's
+    # automatic target weights are routing less traffic to it ("yes"/"no"); "" if not given.
+    anomaly: str = ""
+    mitigation: str = ""
 
     @property
     def healthy(self) -> bool:
@@ -173,6 +177,8 @@ def parse_target_group(group: dict, health: dict) -> TargetGroupHealth:
             reason=d.get("TargetHealth", {}).get("Reason", "") or "",
             description=d.get("TargetHealth", {}).get("Description", "") or "",
             availability_zone=d.get("Target", {}).get("AvailabilityZone", "") or "",
+            anomaly=(d.get("AnomalyDetection") or {}).get("Result", "") or "",
+            mitigation=(d.get("AnomalyDetection") or {}).get("MitigationInEffect", "") or "",
         )
         for d in health.get("TargetHealthDescriptions", [])
     )
@@ -221,7 +227,8 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
         # One DescribeTargetHealth per group and the load balancers, all at once: each is a
         # network round trip, and none depends on another.
         healths, lbs = await asyncio.gather(
-            asyncio.gather(*(elb.describe_target_health(TargetGroupArn=raw["TargetGroupArn"])
+            asyncio.gather(*(elb.describe_target_health(TargetGroupArn=raw["TargetGroupArn"],
+                                                        Include=["AnomalyDetection"])
                              for raw in raw_groups)),
             elb.describe_load_balancers(LoadBalancerArns=lb_arns) if lb_arns
             else _no_load_balancers())

@@ -209,3 +209,69 @@ def test_object_age_alarm_since_and_certificate(handle):
     certificate = client(handle.endpoint_url, "acm").describe_certificate(
         CertificateArn=handle.built.base.resources["Certificate"])["Certificate"]
     assert certificate["Status"] == "ISSUED"
+
+
+# -- strict mode: paging and alarms as AWS does them -------------------------------------------
+
+def test_strict_mode_internals():
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.cloudwatch.models import Alarm
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.core.responses import ActionResult
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    for cls, name in ((CloudFormationResponse, "describe_stack_events"),
+                      (EC2ContainerServiceResponse, "list_tasks"),
+                      (CloudWatchResponse, "describe_alarms"),
+                      (CloudWatchResponse, "put_metric_alarm")):
+        assert callable(getattr(cls, name, None)), f"moto: {cls.__name__}.{name} is gone"
+    assert params(Alarm.__init__)[-1] == "rule", \
+        "moto.cloudwatch.models.Alarm(..., rule): composite alarms are no longer stored so"
+    assert ActionResult({"a": 1}).result == {"a": 1}, "moto.core.responses.ActionResult moved"
+
+
+def test_strict_mode_pages_and_serves_alarms_as_aws_does(handle):
+    cfn = client(handle.endpoint_url, "cloudformation")
+    ecs = client(handle.endpoint_url, "ecs")
+    cloudwatch = client(handle.endpoint_url, "cloudwatch")
+    at = datetime(2026, 11, 28, 9, tzinfo=UTC)
+    backend.set_stack_history(n.STACK, [
+        specs.StackEventSpec(at + timedelta(seconds=i), f"Topic{i}", "AWS::SNS::Topic",
+                             "CREATE_COMPLETE") for i in range(250)],
+        status="CREATE_COMPLETE", created_at=at)
+    arns = ecs.list_tasks(cluster=n.CLUSTER)["taskArns"]
+    assert len(arns) >= 2
+    cloudwatch.put_metric_alarm(
+        AlarmName="strict-math", EvaluationPeriods=1, Threshold=1.0,
+        ComparisonOperator="GreaterThanThreshold", Metrics=[
+            {"Id": "e1", "Expression": "m1 * 100", "ReturnData": True},
+            {"Id": "m1", "ReturnData": False, "MetricStat": {
+                "Period": 60, "Stat": "Sum", "Metric": {
+                    "Namespace": "AWS/ApplicationELB", "MetricName": "HTTPCode_ELB_5XX_Count"}}}])
+    lenient = cfn.describe_stack_events(StackName=n.STACK)
+    assert len(lenient["StackEvents"]) == 250 and "NextToken" not in lenient
+
+    backend.enable_strict_paging_and_alarms()
+    try:
+        pages = [cfn.describe_stack_events(StackName=n.STACK)]
+        while "NextToken" in pages[-1]:
+            pages.append(cfn.describe_stack_events(StackName=n.STACK,
+                                                   NextToken=pages[-1]["NextToken"]))
+        assert [len(p["StackEvents"]) for p in pages] == [100, 100, 50]
+        assert pages[0]["StackEvents"][0]["LogicalResourceId"] == "Topic249"  # newest first
+        first = ecs.list_tasks(cluster=n.CLUSTER, maxResults=1)
+        second = ecs.list_tasks(cluster=n.CLUSTER, maxResults=1, nextToken=first["nextToken"])
+        assert first["taskArns"] + second["taskArns"] == arns[:2]
+        cloudwatch.put_composite_alarm(AlarmName="strict-composite",
+                                       AlarmRule=f'ALARM("{n.ALARM_CPU}")')
+        default = cloudwatch.describe_alarms(AlarmNamePrefix="strict-")
+        assert [a["AlarmName"] for a in default["MetricAlarms"]] == ["strict-math"]
+        assert not default.get("CompositeAlarms")
+        both = cloudwatch.describe_alarms(AlarmNamePrefix="strict-",
+                                          AlarmTypes=["CompositeAlarm", "MetricAlarm"])
+        [composite] = both["CompositeAlarms"]
+        assert composite["AlarmRule"] == f'ALARM("{n.ALARM_CPU}")'
+        assert both["MetricAlarms"][0]["Metrics"][0]["Expression"] == "m1 * 100"
+    finally:
+        backend.enable_strict_paging_and_alarms(False)
+    assert "NextToken" not in cfn.describe_stack_events(StackName=n.STACK)

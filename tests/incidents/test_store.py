@@ -59,7 +59,7 @@ def test_each_entry_is_one_json_line_with_the_envelope(recorder, data_dir):
     assert first["t"] == "2026-11-28T03:14:00.000Z"
     assert {"t", "kind", "who", "severity", "title", "incident", "environment",
             "region"} <= first.keys()
-    assert incident_id == "2026-11-28-0314-p0-alb-503s-on-health"
+    assert incident_id == "2026-11-28-0314-p0-alb-503s-on"  # short: `incident list` fits 80 columns
 
 
 def test_ids_sort_by_time_are_filename_safe_and_unique(make_recorder):

@@ -86,7 +86,13 @@ async def check_and_print(env, diagnostics, *, as_json: bool, manual: bool = Tru
     else:
         width = max(60, min(shutil.get_terminal_size((80, 24)).columns, 120))
         out.write(render_report(env, connection, report, manual=manual, width=width))
-    return report.exit_code
+    return exit_code(report, connection.deployment)
+
+
+def exit_code(report, deployment) -> int:
+    """The report's code; a discovery step that failed makes the check incomplete (1 at
+    least): the diagnostics may have looked at the guide's names instead of the stack's."""
+    return max(report.exit_code, 1) if deployment.problems else report.exit_code
 
 
 def report_json(env, connection, report, *, manual: bool = True) -> dict[str, Any]:
@@ -102,7 +108,8 @@ def report_json(env, connection, report, *, manual: bool = True) -> dict[str, An
         "identity": connection.identity.arn,
         "started_at": report.started_at.isoformat(),
         "elapsed_s": round(report.elapsed_s, 3),
-        "exit_code": report.exit_code,
+        "exit_code": exit_code(report, connection.deployment),
+        "discovery_problems": [p.to_dict() for p in connection.deployment.problems],
         "summary": {s.value: report.count(s) for s in Severity},
         "findings": [f.to_dict() for f in findings],
         "diagnostics": [o.to_dict() for o in report.outcomes],
@@ -164,6 +171,13 @@ def render_report(env, connection, report, *, manual: bool = True, width: int = 
     if passed:
         lines.append("")
         lines += _wrap("Passed: " + ", ".join(passed), width, "", "  ")
-    verdict = {0: "nothing above info", 1: "warnings", 2: "critical findings"}[report.exit_code]
-    lines += ["", f"exit {report.exit_code}: {verdict}"]
+    from console.commands.status import render_problems
+
+    problems = render_problems(d).rstrip("\n")
+    if problems:
+        lines += ["", *problems.splitlines()]
+    code = exit_code(report, d)
+    verdict = {0: "nothing above info", 1: "warnings" if report.exit_code else
+               "discovery incomplete", 2: "critical findings"}[code]
+    lines += ["", f"exit {code}: {verdict}"]
     return "\n".join(lines) + "\n"

@@ -34,6 +34,7 @@ def run_app(env, *, demo: bool = False) -> int:
 
     async def main() -> int:
         connection = await connect(env.aws, env.stack, env.overrides)
+        connection.ctx.interactive = False  # from here on the screen is the app's
         try:
             with tempfile.TemporaryDirectory(prefix="incident-console-demo-") as tmp:
                 cache = Path(tmp) if demo else None

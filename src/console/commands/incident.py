@@ -60,11 +60,50 @@ def _load(recorder, text: str):
         raise UsageError(str(exc)) from None
 
 
+LIST_WIDTH = 80  # the table fits this many columns (a wider terminal gives titles more)
+STATE_WIDTH = 12
+ENV_WIDTH = 12
+MIN_TITLE_WIDTH = 8
+
+
+def fit(text: str, width: int) -> str:
+    """Untrusted `text` on one line, cut to exactly `width` characters at most (with ``…``),
+    padded to `width`: a column that never pushes the next one out of line."""
+    from console.sanitize import clean
+
+    value = clean(text, limit=10_000)
+    if len(value) > width:
+        value = value[:max(0, width - 1)] + "…"
+    return f"{value:<{width}}"
+
+
+def short_duration(seconds: float | None) -> str:
+    """``45s``, ``12m``, ``1h05m``, ``2d03h``: a closed incident's length in a narrow column."""
+    if seconds is None:
+        return "?"
+    total = int(max(0, seconds))
+    if total < 60:
+        return f"{total}s"
+    if total < 3_600:
+        return f"{total // 60}m"
+    if total < 86_400:
+        return f"{total // 3_600}h{total % 3_600 // 60:02d}m"
+    return f"{total // 86_400}d{total % 86_400 // 3_600:02d}h"
+
+
+def table_width() -> int:
+    import shutil
+    import sys
+
+    if not sys.stdout.isatty():
+        return LIST_WIDTH
+    return max(LIST_WIDTH, shutil.get_terminal_size((LIST_WIDTH, 24)).columns)
+
+
 def list_incidents(recorder, *, as_json: bool) -> int:
     import json
 
     from console import clock
-    from console.incidents.export import duration_text
     from console.incidents.store import format_time
     from console.sanitize import clean
 
@@ -81,20 +120,27 @@ def list_incidents(recorder, *, as_json: bool) -> int:
     if not summaries:
         print(f"no incidents in {recorder.directory}")
         return 0
-    width = max(len(s.id) for s in summaries)
-    print(f"{'ID':<{width}}  SEV  {'STATE':<16}  {'OPENED (UTC)':<16}  ENTRIES  "
-          f"{'ENVIRONMENT':<16}  TITLE")
+    # The id starts with the opening time (UTC): no column repeats it.
+    id_width = max(len("ID"), *(len(clean(s.id)) for s in summaries))
+    used = id_width + 2 + 3 + 2 + STATE_WIDTH + 2 + ENV_WIDTH + 2
+    title_width = max(MIN_TITLE_WIDTH, table_width() - used)
+    print(f"{fit('ID', id_width)}  SEV  {fit('STATE', STATE_WIDTH)}  "
+          f"{fit('ENVIRONMENT', ENV_WIDTH)}  TITLE")
     now = clock.now()
+    damaged = []
     for s in summaries:
         incident = s.incident
-        state = (f"closed {duration_text(incident.duration_s(now))}" if not incident.is_open
-                 else "OPEN")
-        opened = f"{incident.opened_at:%Y-%m-%d %H:%M}" if incident.opened_at else "?"
-        entries = f"{s.entries}" + (f" (+{s.problems} bad)" if s.problems else "")
-        environment = clean(incident.environment or "-", limit=16)
-        print(f"{s.id:<{width}}  {clean(incident.severity, limit=3):<3}  {state:<16}  "
-              f"{opened:<16}  {entries:<7}  {environment:<16}  "
-              f"{clean(incident.title, limit=80)}")
+        state = ("OPEN" if incident.is_open
+                 else f"closed {short_duration(incident.duration_s(now))}")
+        if s.problems:
+            damaged.append(s.id)
+        line = (f"{fit(s.id, id_width)}  {fit(incident.severity, 3)}  "
+                f"{fit(state, STATE_WIDTH)}  {fit(incident.environment or '-', ENV_WIDTH)}  "
+                f"{fit(incident.title, title_width)}")
+        print(line.rstrip())
+    for incident_id in damaged:
+        print(f"{clean(incident_id)} has unreadable lines: incident-console incident show "
+              f"{clean(incident_id)}")
     return 0
 
 

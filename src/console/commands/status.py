@@ -1,7 +1,9 @@
 """`incident-console status [--json]`: one pass of every probe.
 
-Exit 0 even when a probe fails (the output says which and why); exit 2 only when the
-environment itself is unusable (no credentials, bad config, unknown stack).
+Exit by what was found, as `check` does: 0 OK; 1 degraded (or any level between OK and down),
+or a probe or discovery step that failed (an incomplete look is not an all-clear); 2 down.
+Exit 2 also when the environment itself is unusable (no credentials, bad config, unknown
+stack, AWS unreachable).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import argparse
 HELP = "one pass of every probe, as a readable summary or JSON"
 DESCRIPTION = (
     "Run every probe once and print what it found: stack, ECS service and tasks, target "
-    "health, recent logs, alarms, costs. Exit 0 even when a probe fails (the output says "
-    "so); exit 2 when the environment is unusable."
+    "health, recent logs, alarms, costs. Exit 0 when the verdict is OK, 1 when degraded or "
+    "when a probe could not run (the output says which and why), 2 when down or when the "
+    "environment is unusable."
 )
 LOG_EVENTS_IN_JSON = 50
 
@@ -71,7 +74,31 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=True) + "\n")
     else:
         sys.stdout.write(render_status(env, connection, results, verdict_of(results)))
-    return 0
+        sys.stdout.write(render_problems(connection.deployment))
+    return exit_code(verdict_of(results), results, connection.deployment)
+
+
+def exit_code(verdict, results, deployment) -> int:
+    """0 OK, 2 DOWN, 1 for every level between (degraded, and any level added later); at
+    least 1 when a probe or a discovery step failed."""
+    level = str(getattr(verdict.level, "value", verdict.level))
+    code = {"OK": 0, "DOWN": 2}.get(level, 1)
+    incomplete = deployment.problems or any(not r.ok for r in results.values())
+    return max(code, 1) if incomplete else code
+
+
+def render_problems(deployment) -> str:
+    """The discovery steps that failed: which probes watch the guide's names because of it."""
+    from console.sanitize import clean
+
+    lines = []
+    for problem in deployment.problems:
+        watched = ", ".join(problem.probes)
+        lines.append(f"DISCOVERY {clean(problem.error.summary(), limit=300)}")
+        lines.append(f"         fix: {clean(problem.error.fix, limit=300)}")
+        if watched:
+            lines.append(f"         using the guide's names for: {watched}")
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def verdict_of(results):

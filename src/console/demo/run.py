@@ -13,8 +13,10 @@ from console.demo import names as n
 
 if TYPE_CHECKING:
     from console.demo.build import BuiltScenario
+    from console.demo.loglines import LogSource
     from console.demo.server import Emulator
     from console.demo.traffic import TrafficProducer
+    from console.demo.training import Trainer
     from probes.context import AwsSettings
 
 
@@ -42,7 +44,8 @@ class DemoRun:
     leaving the `with` block) ends the traffic and, if this run started it, the emulator."""
 
     def __init__(self, scenario: str = "healthy", *, traffic: bool = True,
-                 lines_per_second: float = 3.0, emulator: Emulator | None = None):
+                 lines_per_second: float = 3.0, emulator: Emulator | None = None,
+                 training: bool = True, settle_s: float | None = None):
         check_scenario_name(scenario)
         from console.demo.build import build
         from console.demo.server import Emulator
@@ -51,6 +54,8 @@ class DemoRun:
         self._owns_emulator = emulator is None
         self.emulator: Emulator = emulator if emulator is not None else Emulator()
         self.traffic: TrafficProducer | None = None
+        self.trainer: Trainer | None = None
+        self._lines_per_second = lines_per_second
         try:
             self.emulator.start()
             self.endpoint_url: str = self.emulator.endpoint_url
@@ -61,6 +66,13 @@ class DemoRun:
                 self.traffic = TrafficProducer(self.endpoint_url, scenario,
                                                self.built.log_sources,
                                                lines_per_second=lines_per_second).start()
+            if training:  # the demo answers the fix: see console.demo.training
+                from console.demo.training import SETTLE_S, start_training
+
+                self.trainer = start_training(self.emulator, self.built,
+                                              settle_s=SETTLE_S if settle_s is None
+                                              else settle_s)
+                self.trainer.on_traffic = self._follow_fixed_tasks
         except BaseException:
             self.stop()
             raise
@@ -77,8 +89,25 @@ class DemoRun:
         values.update(overrides)
         return AwsSettings(**values)
 
+    def _follow_fixed_tasks(self, sources: list[LogSource]) -> None:
+        """After a fix, log lines come from the tasks that serve, as a healthy service's."""
+        if self.traffic is None:
+            return
+        from datetime import timedelta
+
+        from console.demo.traffic import TrafficProducer
+
+        self.traffic.stop()
+        self.traffic = TrafficProducer(self.endpoint_url, "healthy", sources,
+                                       lines_per_second=self._lines_per_second,
+                                       backfill=timedelta(0)).start()
+
     def stop(self) -> None:
         """Stop the traffic, then the emulator if this run started it. Safe to call twice."""
+        if self.trainer is not None:
+            self.trainer.stop()
+            if self.emulator.running:
+                self.emulator.observe_requests(None)
         if self.traffic is not None:
             self.traffic.stop()
         if self._owns_emulator:

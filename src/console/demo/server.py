@@ -128,6 +128,14 @@ class Emulator:
             stopper.start()
             stopper.join(timeout=5)
 
+    def observe_requests(self, listener: backend.RequestListener | None,
+                         answerer: backend.RequestAnswerer | None = None) -> None:
+        """Training mode: `listener` hears of every request the server answered with a 2xx,
+        `answerer` may answer one instead of moto (None stops both)."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not running: call start() first")
+        backend.observe_requests(self._server, listener, answerer)
+
     def _post(self, path: str, body: object) -> None:
         post_moto_api(self.endpoint_url, path, body)
 

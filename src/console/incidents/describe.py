@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.incidents.model import Entry
+from console.incidents.model import Entry, plain_title
 
 
 def passed_label(value: Any) -> str:
@@ -47,23 +47,37 @@ def _state_change(e: Entry) -> str:
     return f"{e.get('source', '?')}: {e.get('subject', '?')}: {arrow}{detail}"
 
 
+def action_result(e: Entry) -> str:
+    """The action's result without its title in front (``Scale the task size: done`` is
+    ``done`` under the title it already has)."""
+    result, title = str(e.get("result") or ""), str(e.get("title") or "")
+    return result[len(title) + 2:] if title and result.startswith(f"{title}: ") else result
+
+
 def _action(e: Entry) -> str:
-    text = f"{e.get('title') or e.get('action_id', '?')}: {e.get('result', '')}"
+    text = f"{e.get('title') or e.get('action_id', '?')}: {action_result(e)}"
     if e.get("error"):
         text += f" (error: {e.get('error')})"
     ids = e.get("request_ids") or []
     return text + (f" [request {', '.join(map(str, ids))}]" if ids else "")
 
 
+def _runbook(e: Entry) -> str:
+    """``runbook p0-service-down step tasks: skipped (why)``; a runbook-wide event (its start,
+    which has no step) reads ``runbook p0-service-down: started (title)``."""
+    step = e.get("step_id")
+    where = f"runbook {e.get('runbook_id', '?')}" + (f" step {step}" if step else "")
+    detail = f" ({e.get('detail')})" if e.get("detail") else ""
+    return f"{where}: {e.get('event', '')}{detail}"
+
+
 _DESCRIBERS = {
-    "opened": lambda e: f"{e.get('severity', '?')} opened: {e.get('title', '')}",
+    "opened": lambda e: f"{e.get('severity', '?')} opened: {plain_title(str(e.get('title', '')))}",
     "check": lambda e: f"check {e.get('name', '?')}: {passed_label(e.get('passed'))}",
     "action": _action,
     "note": lambda e: str(e.get("text", "")),
     "state-change": _state_change,
-    "runbook": lambda e: (f"runbook {e.get('runbook_id', '?')} step {e.get('step_id', '?')}: "
-                          f"{e.get('event', '')}"
-                          + (f" ({e.get('detail')})" if e.get("detail") else "")),
+    "runbook": lambda e: _runbook(e),
     "severity": lambda e: (f"severity {e.get('before', '?')} → {e.get('after', '?')}"
                            + (f": {e.get('reason')}" if e.get("reason") else "")),
     "closed": lambda e: f"closed: {e.get('summary', '')}",

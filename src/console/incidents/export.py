@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from console import clock
-from console.incidents.describe import describe, passed_label, short_who
+from console.incidents.describe import action_result, describe, passed_label, short_who
 from console.incidents.model import Entry, LoadedIncident
 from console.incidents.store import format_time
 from console.sanitize import clean, clean_block
@@ -119,7 +119,7 @@ def _action(entry: Entry) -> list[str]:
     ids = entry.get("request_ids") or []
     out = ["", f"### {_time(entry.time)}: {md(entry.get('title') or entry.get('action_id'))}",
            "", f"- Action: {md(entry.get('action_id'))}", f"- Who: {md(entry.who)}",
-           f"- Result: {md(entry.get('result'))}",
+           f"- Result: {md(action_result(entry))}",
            f"- Request ids: {', '.join(md(i) for i in ids) if ids else 'none'}"]
     if entry.get("error"):
         out.append(f"- Error: {md(entry.get('error'))}")
@@ -136,20 +136,45 @@ def _check(entry: Entry) -> list[str]:
             code_block(entry.get("evidence"))]
 
 
+def is_note(entry: Entry) -> bool:
+    """What an operator wrote: a note, a runbook step's note, a reason to skip a step."""
+    return entry.kind == "note" or (entry.kind == "runbook"
+                                    and entry.get("event") in ("note", "skipped"))
+
+
+def note_context(entry: Entry) -> str:
+    """Where a runbook note was written: `` on runbook X step Y (skipped)``."""
+    if entry.kind != "runbook":
+        return ""
+    skipped = " (reason to skip it)" if entry.get("event") == "skipped" else ""
+    return (f" on runbook {entry.get('runbook_id', '?')} step "
+            f"{entry.get('step_id') or '?'}{skipped}")
+
+
+def note_text(entry: Entry) -> str:
+    return str(entry.get("text") if entry.kind == "note" else entry.get("detail") or "")
+
+
 def _section(title: str, lines: list[str], empty: str) -> list[str]:
     return ["", f"## {title}", *(lines or ["", empty])]
 
 
 def to_markdown(loaded: LoadedIncident, now: datetime | None = None) -> str:
-    """The post-incident report: summary, timeline, actions, checks, notes, unreadable lines."""
+    """The post-incident report: summary, timeline, actions, checks, runbook steps, notes
+    (with the runbook's step notes and reasons to skip), unreadable lines."""
     now = now or clock.now()
     out = _summary(loaded, now) + _timeline(loaded)
     actions = [line for e in loaded.of_kind("action") for line in _action(e)]
     out += _section("Actions", actions, "No action was recorded.")
     checks = [line for e in loaded.of_kind("check") for line in _check(e)]
     out += _section("Checks and evidence", checks, "No check was recorded.")
-    notes = [line for e in loaded.of_kind("note") for line in (
-        "", f"**{_time(e.time)}**, {md(short_who(e.who))}:", "", md_block(e.get("text")))]
+    steps = [f"- {_time(e.time)}: {md(describe(e), limit=500)}"
+             for e in loaded.of_kind("runbook")]
+    out += _section("Runbook steps", ["", *steps] if steps else [],
+                    "No runbook step was recorded.")
+    notes = [line for e in loaded.entries if is_note(e) for line in (
+        "", f"**{_time(e.time)}**, {md(short_who(e.who))}{md(note_context(e))}:", "",
+        md_block(note_text(e)))]
     out += _section("Notes", notes, "No note was recorded.")
     if loaded.problems:
         out += ["", "## Unreadable timeline lines", "",

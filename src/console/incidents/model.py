@@ -8,6 +8,7 @@ read it without a schema. `Incident` is what the first (`opened`) and the later 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,16 @@ class UnknownIncident(IncidentError):
 
 class TimelineWriteError(IncidentError):
     """The timeline could not be written (disk full, permissions): the entry is NOT recorded."""
+
+
+_SEVERITY_PREFIX = re.compile(r"^\s*\[?(?:P[0-2])\]?\s*[:\-–—]?\s+", re.IGNORECASE)
+
+
+def plain_title(title: str) -> str:
+    """The title without a leading severity (``P0 Service Down`` -> ``Service Down``): the
+    severity is a field of its own, shown next to the title, and can change later."""
+    stripped = _SEVERITY_PREFIX.sub("", title, count=1)
+    return stripped if stripped.strip() else title
 
 
 def check_severity(severity: str) -> str:
@@ -123,7 +134,8 @@ class Incident:
         return cls(
             id=incident_id,
             severity=severity,
-            title=str(opened.get("title", "")) if opened else "(the opening line is unreadable)",
+            title=(plain_title(str(opened.get("title", ""))) if opened
+                   else "(the opening line is unreadable)"),
             opened_at=opened.time if opened else (entries[0].time if entries else None),
             opened_by=opened.who if opened else None,
             path=path,

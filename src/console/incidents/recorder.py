@@ -33,6 +33,7 @@ from console.incidents.model import (
     TimelineWriteError,
     UnknownIncident,
     check_severity,
+    plain_title,
 )
 from console.incidents.scrub import scrub, scrub_text
 from probes.changes import StateChange
@@ -97,7 +98,7 @@ class IncidentRecorder:
         """Open an incident and record into it. Refuses (`IncidentAlreadyOpen`) while one of
         this environment is open; the operator resumes or closes that one first."""
         severity = check_severity(severity)
-        title = " ".join(title.split())[:TITLE_LIMIT]
+        title = plain_title(" ".join(title.split()))[:TITLE_LIMIT]
         if not title:
             raise IncidentError("an incident needs a title (what is wrong, in a few words)")
         with self._lock:

@@ -34,15 +34,21 @@ _SECRET_KEY = re.compile(
     re.IGNORECASE)
 # Names of a secret, not its value: the report must say which secret was rotated.
 _NAMING_KEY = re.compile(r"(id|arn|name|names|ids|arns|count|type|version|versions|"
-                         r"stage|stages|date|time|rotated|length|policy)$", re.IGNORECASE)
+                         r"stage|stages|date|time|rotated|length|policy)$"
+                         # ECS container definitions: `secrets` lists references (a name
+                         # and a `valueFrom` ARN), never values.
+                         r"|^secrets$", re.IGNORECASE)
 _ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Z0-9])")
 _SECRET_ACCESS_KEY = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _LONG_BLOB = re.compile(r"[A-Za-z0-9/+_-]{100,}={0,2}")
 _PEM = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----"
                   r"|$)", re.DOTALL)
-_PAIR = re.compile(r"(?i)(?<![a-z])((?:password|passwd|pwd|secret(?:_access_key)?|"
+# `password=x`, `token: x`, `"password": "x"`. Not after ':' or '/' (``…:secret:name`` in
+# an ARN names a secret). Only the value is replaced: quotes, brackets and separators around
+# it stay, so a command or a JSON document stays whole and parseable.
+_PAIR = re.compile(r"(?i)(?<![a-z:/])((?:password|passwd|pwd|secret(?:_access_key)?|"
                    r"session_token|token|api[_-]?key)[\"']?\s*[=:]\s*)"
-                   r"(\"[^\"]*\"|'[^']*'|[^\s,;&]+)")
+                   r"(?:\"([^\"\\]*)\"|'([^']*)'|([^\s,;&\"'\]}){}]+))")
 _URL_PASSWORD = re.compile(r"(://[^/\s:@]+:)[^/\s@]+@")
 
 
@@ -59,13 +65,22 @@ def _looks_like_secret_access_key(match: re.Match[str]) -> str:
     return REDACTED if mixed else word
 
 
+def _redact_pair_value(match: re.Match[str]) -> str:
+    """Keep the key and the value's own quotes; replace what is between them."""
+    if match.group(2) is not None:
+        return f'{match.group(1)}"{REDACTED}"'
+    if match.group(3) is not None:
+        return f"{match.group(1)}'{REDACTED}'"
+    return match.group(1) + REDACTED
+
+
 def scrub_text(text: str) -> str:
     """`text` with every credential-shaped substring redacted, cut at `MAX_STRING`."""
     if len(text) > MAX_STRING:
         text = text[:MAX_STRING] + f" … [+{len(text) - MAX_STRING:,} chars cut]"
     text = _PEM.sub(REDACTED, text)
     text = _URL_PASSWORD.sub(lambda m: m.group(1) + REDACTED + "@", text)
-    text = _PAIR.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _PAIR.sub(_redact_pair_value, text)
     text = _ACCESS_KEY_ID.sub(REDACTED, text)
     text = _LONG_BLOB.sub(REDACTED, text)
     return _SECRET_ACCESS_KEY.sub(_looks_like_secret_access_key, text)

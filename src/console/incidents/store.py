@@ -27,7 +27,7 @@ from console.incidents.model import ENVELOPE, Entry, LineProblem, TimelineWriteE
 
 SUFFIX = ".jsonl"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,119}$")
-_SLUG_LIMIT = 40
+_SLUG_LIMIT = 16  # ids stay short enough for `incident list` in 80 columns
 PEEK_BYTES = 64 * 1024
 TRUNCATED = "truncated: the entry stops mid-line (the writer died mid-write)"
 
@@ -41,7 +41,10 @@ def slug(title: str) -> str:
     """A filename-safe, lower-case ASCII slug of `title` (``ALB 503s!`` -> ``alb-503s``)."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
-    return words[:_SLUG_LIMIT].rstrip("-") or "incident"
+    if len(words) > _SLUG_LIMIT:  # cut at a word when one ends early enough
+        cut = words[:_SLUG_LIMIT + 1].rsplit("-", 1)[0]
+        words = cut if _SLUG_LIMIT // 2 <= len(cut) <= _SLUG_LIMIT else words[:_SLUG_LIMIT]
+    return words.rstrip("-") or "incident"
 
 
 def incident_id(opened_at: datetime, severity: str, title: str) -> str:

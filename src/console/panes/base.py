@@ -24,7 +24,7 @@ from textual.widgets import Input, Static
 from console import clock
 from console.freshness import Freshness, FreshnessView, judge_freshness
 from console.widgets.keyed_table import KeyedTable, Row
-from probes.errors import ProbeError
+from probes.errors import ErrorKind, ProbeError
 from probes.result import ProbeResult
 
 T = TypeVar("T")
@@ -150,6 +150,8 @@ class Pane(Vertical, Generic[T]):
         if error.message and error.message not in error.summary():
             text.append(f" — {clean(error.message, limit=300)}")
         text.append(f"\n  fix: {clean(error.fix, limit=300)}")
+        if error.kind is ErrorKind.CREDENTIALS and error.refreshable:
+            text.append(", then press r")  # only the dashboard has r (errors helper)
         return text
 
     # ---------------------------------------------------------------- rendering

@@ -52,11 +52,16 @@ class DetailScreen(ModalScreen[None]):
 
         extra = self.query_one("#detail-extra", Static)
         alarm = self.detail.subject
+        if alarm.composite:
+            extra.update(Text("\nA composite alarm: its state comes from the alarms its rule "
+                              "names; it has no datapoints of its own.", style="dim"))
+            return
         extra.update(Text("\nRecent datapoints: loading…", style="dim"))
         try:
             points = await recent_datapoints(self.app.connection.ctx, alarm)
         except Exception as exc:  # noqa: BLE001 - shown, classified; the detail stays usable
-            error = classify(exc, action="cloudwatch:GetMetricStatistics")
+            error = classify(exc, action="cloudwatch:GetMetricData" if alarm.metrics
+                             and not alarm.metric else "cloudwatch:GetMetricStatistics")
             extra.update(Text(f"\nRecent datapoints: {clean(error.summary(), limit=200)}",
                               style="yellow"))
             return

@@ -169,9 +169,23 @@ async def check_cloudfront(inputs: DiagnosticInputs) -> list[Finding]:
 async def _zone_ids(inputs: DiagnosticInputs, route53: Any, alias: str) -> list[str]:
     if inputs.deployment.hosted_zone_ids:
         return [z.rsplit("/", 1)[-1] for z in inputs.deployment.hosted_zone_ids]
-    zones = await route53.list_hosted_zones_by_name(DNSName=alias, MaxItems="10")
-    return [z["Id"].rsplit("/", 1)[-1] for z in zones.get("HostedZones", [])
-            if normalise(alias).endswith(normalise(z.get("Name", "")))]
+    return await zone_ids_for(route53, alias)
+
+
+async def zone_ids_for(route53: Any, name: str) -> list[str]:
+    """The most specific zones that hold `name`. ListHostedZonesByName lists zones from DNSName
+    on, in reversed-label order (com.example sorts before com.example.app): the parent zone of
+    app.example.com is never in the answer for app.example.com, so each parent name is asked
+    for in turn, nearest first."""
+    labels = normalise(name).split(".")
+    for start in range(len(labels) - 1):
+        candidate = ".".join(labels[start:])
+        zones = await route53.list_hosted_zones_by_name(DNSName=candidate, MaxItems="10")
+        ids = [z["Id"].rsplit("/", 1)[-1] for z in zones.get("HostedZones", [])
+               if normalise(z.get("Name", "")) == candidate]
+        if ids:
+            return ids
+    return []
 
 
 async def check_dns(inputs: DiagnosticInputs) -> list[Finding]:

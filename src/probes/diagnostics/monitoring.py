@@ -73,6 +73,22 @@ def _runbook_for(alarms: list[Alarm]) -> str:
             else guide.P1_DEGRADED)
 
 
+def notified_through_composites(alarms: tuple[Alarm, ...]) -> set[str]:
+    """Alarms that page through a composite alarm that notifies (AWS's way to cut noise: the
+    children have no actions of their own), followed through nested composites."""
+    notifying = {a.name for a in alarms if a.composite and a.actions and a.actions_enabled}
+    composites = {a.name: a for a in alarms if a.composite}
+    covered: set[str] = set()
+    pending = list(notifying)
+    while pending:
+        for child in composites[pending.pop()].children:
+            if child not in covered:
+                covered.add(child)
+                if child in composites:
+                    pending.append(child)
+    return covered
+
+
 def evaluate_alarms(snapshot: AlarmsSnapshot) -> list[Finding]:
     findings: list[Finding] = []
     if not snapshot.alarms:
@@ -82,7 +98,9 @@ def evaluate_alarms(snapshot: AlarmsSnapshot) -> list[Finding]:
                   "pages anyone.",
             fix="Create the guide's alarms (CPU, memory, 5xx, response time, unhealthy hosts).",
             guide=guide.ALARMS)]
-    silent = [a for a in snapshot.alarms if not a.actions or not a.actions_enabled]
+    covered = notified_through_composites(snapshot.alarms)
+    silent = [a for a in snapshot.alarms
+              if (not a.actions or not a.actions_enabled) and a.name not in covered]
     if silent:
         findings.append(Finding(
             id="alarms.no-actions", severity=Severity.WARNING,
