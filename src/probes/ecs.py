@@ -13,10 +13,9 @@ from datetime import datetime
 
 from probes.context import AwsContext
 from probes.result import Probe, ProbeResult
+from probes.task_stops import TaskStop, classify_stop
 
 DESCRIBE_TASKS_BATCH = 100
-_FAILURE_WORDS = ("fail", "outofmemory", "out of memory", "error", "killed", "unhealthy",
-                  "cannotpull", "exited")
 
 
 @dataclass(frozen=True)
@@ -83,22 +82,25 @@ class EcsTask:
         return tuple(c.exit_code for c in self.containers if c.exit_code is not None)
 
     @property
-    def failed(self) -> bool:
-        """Stopped for a reason other than a deployment or scale-in replacing it."""
+    def stop(self) -> TaskStop | None:
+        """Why it stopped (None while it runs): see `probes.task_stops`."""
         if not self.is_stopped:
-            return False
-        if self.stop_code in ("EssentialContainerExited", "TaskFailedToStart"):
-            return True
-        if any(code != 0 for code in self.exit_codes):
-            return True
-        reason = self.stopped_reason.lower()
-        return any(word in reason for word in _FAILURE_WORDS)
+            return None
+        return classify_stop(self.stop_code, self.stopped_reason, self.exit_codes,
+                             (c.reason for c in self.containers))
+
+    @property
+    def failed(self) -> bool:
+        """Stopped for a failing reason, not replaced by a deployment, scaled in or stopped
+        by someone."""
+        stop = self.stop
+        return stop is not None and stop.failure
 
     @property
     def out_of_memory(self) -> bool:
-        """Killed for memory: exit code 137 or an OutOfMemory reason (task or container)."""
-        text = " ".join([self.stopped_reason, *(c.reason for c in self.containers)]).lower()
-        return 137 in self.exit_codes or "outofmemory" in text or "out of memory" in text
+        """Killed for memory: OutOfMemoryError in a container's reason (exit 137 alone is
+        any SIGKILL, e.g. after a deployment's stop timeout)."""
+        return self.stop is TaskStop.OUT_OF_MEMORY
 
     @property
     def is_stopped(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from probes.alarms import AlarmsProbe
 from probes.context import AwsContext, AwsSettings
 from probes.costs import CostCache, CostsProbe
+from probes.datapath import DataPathProbe
 from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, discover
 from probes.ecs import EcsProbe
 from probes.errors import EnvironmentUnusable, ErrorKind
@@ -84,7 +85,8 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                  log_since_ms: int | None = None,
                  log_options: dict[str, Any] | None = None,
                  account: str | None = None) -> dict[str, Probe[Any]]:
-    """One probe per pane, keyed by name, with the configured intervals."""
+    """One probe per pane (and the data-path probe), keyed by name, with the configured
+    intervals."""
     intervals = intervals or {}
     cache = CostCache(cost_cache_dir, cost_cache_ttl_s) if cost_cache_dir else None
     probes: list[Probe[Any]] = [
@@ -99,6 +101,8 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
         AlarmsProbe(ctx, deployment.alarm_names, deployment.alarm_prefix,
                     interval_s=intervals.get("alarms")),
         CostsProbe(ctx, cache, interval_s=intervals.get("costs"), account=account),
+        # No pane: backups and certificates, for the verdict's P2 (issue 9).
+        DataPathProbe(ctx, deployment, interval_s=intervals.get("datapath")),
     ]
     return {p.name: p for p in probes}
 

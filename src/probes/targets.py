@@ -1,16 +1,26 @@
 """Load balancer target health: every target group of the service, every target's state.
 
 One DescribeTargetHealth per target group (ELB's Describe* bucket refills at 10/s shared by the
-whole account), one DescribeTargetGroups and one DescribeLoadBalancers per collection.
+whole account), one DescribeTargetGroups and one DescribeLoadBalancers per collection; and,
+only when no target is healthy, one GetMetricData for the ALB's 5XX counts.
+
+What the ALB does with no healthy target (see `Routing`): when every registered target is
+unhealthy it *fails open* and routes to all of them (users may still be served); it answers 503
+only when it has no target to route to (none registered, or only draining / initial ones).
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
 
 from probes.context import AwsContext
-from probes.result import Probe
+from probes.result import Probe, utcnow
+
+ERROR_WINDOW = timedelta(minutes=10)
+_DRAINING = ("draining", "unhealthy.draining")
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,11 @@ class Target:
     @property
     def healthy(self) -> bool:
         return self.state == "healthy"
+
+    @property
+    def draining(self) -> bool:
+        """Being deregistered (``draining``, or ``unhealthy.draining`` while it fails)."""
+        return self.state in _DRAINING
 
 
 @dataclass(frozen=True)
@@ -56,9 +71,50 @@ class LoadBalancer:
 
 
 @dataclass(frozen=True)
+class ErrorCounts:
+    """The ALB's 5XX answers over the last `minutes` (CloudWatch reports none when zero)."""
+
+    elb_5xx: float
+    target_5xx: float
+    minutes: int
+
+    @property
+    def total(self) -> float:
+        return self.elb_5xx + self.target_5xx
+
+    def describe(self) -> str:
+        if not self.total:
+            return f"no 5XX in {self.minutes} min"
+        return (f"{self.elb_5xx:.0f} ALB 5XX + {self.target_5xx:.0f} target 5XX in "
+                f"{self.minutes} min")
+
+
+class Routing(StrEnum):
+    SERVING = "serving"  # at least one healthy target (or no target group to judge)
+    FAIL_OPEN = "fail-open"  # no healthy target: the ALB routes to the unhealthy ones
+    NOTHING = "nothing"  # no target to route to: the ALB answers 503
+
+
+@dataclass(frozen=True)
+class RoutingState:
+    state: Routing
+    reason: str  # in words, e.g. "fail-open: routing to unhealthy targets (0/2 healthy, ...)"
+    # Users are (or may be) failed: 5XX answers counted, or the counts could not be read.
+    failing_users: bool = False
+
+    @property
+    def short(self) -> str:
+        """The reason without its counts, for a narrow pane."""
+        return {Routing.FAIL_OPEN: "fail-open: routing to unhealthy targets",
+                Routing.NOTHING: "nothing to route to: the ALB answers 503"}.get(self.state, "")
+
+
+@dataclass(frozen=True)
 class TargetHealthSnapshot:
     load_balancers: tuple[LoadBalancer, ...]
     groups: tuple[TargetGroupHealth, ...]
+    errors: ErrorCounts | None = None  # read only when no target is healthy
+    errors_note: str = ""  # why `errors` is unknown, when it is
 
     @property
     def targets(self) -> tuple[Target, ...]:
@@ -70,8 +126,36 @@ class TargetHealthSnapshot:
 
     @property
     def no_healthy_target(self) -> bool:
-        """What makes an ALB answer 503."""
+        """No target passes its health checks (the ALB fails open or answers 503: `routing`)."""
         return bool(self.groups) and self.healthy_count == 0
+
+    @property
+    def draining_count(self) -> int:
+        return sum(1 for t in self.targets if t.draining)
+
+    @property
+    def routing(self) -> RoutingState:
+        """What the ALB does with these targets, from their states and the 5XX counts."""
+        if not self.no_healthy_target:
+            return RoutingState(Routing.SERVING, "")
+        targets = self.targets
+        unhealthy = sum(1 for t in targets if t.state == "unhealthy")
+        draining = self.draining_count
+        if not unhealthy:
+            parts = [f"{count} {what}" for count, what in (
+                (draining, "draining"),
+                (sum(1 for t in targets if t.state == "initial"), "initial"),
+                (sum(1 for t in targets if t.state not in ("initial", *_DRAINING)), "other"))
+                if count]
+            held = f"no target to route to ({', '.join(parts)})" if parts \
+                else "no target registered"
+            return RoutingState(Routing.NOTHING, f"{held}: the ALB answers 503")
+        errors = self.errors.describe() if self.errors is not None else "5XX unknown"
+        extra = f", {draining} draining" if draining else ""
+        return RoutingState(
+            Routing.FAIL_OPEN, f"fail-open: routing to unhealthy targets (0/{len(targets)} "
+                               f"healthy{extra}, {errors})",
+            failing_users=self.errors is None or self.errors.total > 0)
 
     @property
     def dns_name(self) -> str:
@@ -161,4 +245,30 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
             )
             for lb in lbs.get("LoadBalancers", [])
         )
-        return TargetHealthSnapshot(load_balancers=load_balancers, groups=tuple(groups))
+        snapshot = TargetHealthSnapshot(load_balancers=load_balancers, groups=tuple(groups))
+        if snapshot.no_healthy_target and snapshot.targets and load_balancers:
+            try:
+                errors = await self._error_counts(load_balancers[0].arn)
+            except Exception as exc:  # noqa: BLE001 - the states are the evidence; this adds
+                note = f"5XX counts not readable: {type(exc).__name__}"
+                return TargetHealthSnapshot(load_balancers, tuple(groups), errors_note=note)
+            return TargetHealthSnapshot(load_balancers, tuple(groups), errors=errors)
+        return snapshot
+
+    async def _error_counts(self, load_balancer_arn: str) -> ErrorCounts:
+        """HTTPCode_ELB_5XX_Count and HTTPCode_Target_5XX_Count over `ERROR_WINDOW`, in one
+        GetMetricData (the ALB publishes these only when they are not zero)."""
+        dimension = [{"Name": "LoadBalancer",
+                      "Value": load_balancer_arn.split(":loadbalancer/", 1)[-1]}]
+        end = utcnow()
+        queries = [{"Id": query_id, "ReturnData": True, "MetricStat": {
+            "Metric": {"Namespace": "AWS/ApplicationELB", "MetricName": metric,
+                       "Dimensions": dimension}, "Period": 60, "Stat": "Sum"}}
+            for query_id, metric in (("elb5xx", "HTTPCode_ELB_5XX_Count"),
+                                     ("target5xx", "HTTPCode_Target_5XX_Count"))]
+        cloudwatch = await self.ctx.client("cloudwatch")
+        answer = await cloudwatch.get_metric_data(
+            MetricDataQueries=queries, StartTime=end - ERROR_WINDOW, EndTime=end)
+        sums = {r.get("Id"): sum(r.get("Values", [])) for r in answer.get("MetricDataResults", [])}
+        return ErrorCounts(sums.get("elb5xx", 0.0), sums.get("target5xx", 0.0),
+                           int(ERROR_WINDOW.total_seconds() // 60))

@@ -1,8 +1,13 @@
-"""The overall verdict: DOWN, DEGRADED or OK, with its reason in a few words.
+"""The overall verdict, on the guide's escalation levels, with its reasons in a few words.
 
-Computed from the latest good snapshot of each probe. DOWN means users are not being served: no
-healthy target behind the load balancer, or the service running nothing while it should.
-DEGRADED means something is wrong but traffic may still flow. UNKNOWN means we could not see.
+Computed from the latest good snapshot of each probe.
+- DOWN (P0): users are not being served: the load balancer has nothing to route to, or routes
+  only to failing targets (5XX answers seen), or the service runs nothing while it should.
+- DEGRADED (P1): something is wrong but traffic may still flow.
+- ATTENTION (P2): users are served, but the guide escalates: the budget (or its forecast) is
+  exceeded, the newest backup is older than 24 h, a critical finding on the data path
+  (DATABASE_URL invalid), a certificate near expiry.
+- OK only when none of these holds; UNKNOWN means we could not see.
 """
 
 from __future__ import annotations
@@ -11,16 +16,24 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from probes.alarms import AlarmsSnapshot
+from probes.costs import CostSnapshot
+from probes.datapath import DataPathSnapshot
 from probes.ecs import ServiceSnapshot
 from probes.stack import StackSnapshot
-from probes.targets import TargetHealthSnapshot
+from probes.targets import Routing, TargetHealthSnapshot
 
 
 class Level(StrEnum):
     OK = "OK"
     DEGRADED = "DEGRADED"
     DOWN = "DOWN"
+    ATTENTION = "ATTENTION"  # the guide's P2: served, but escalated (budget, backups...)
     UNKNOWN = "UNKNOWN"
+
+    @property
+    def priority(self) -> str:
+        """The guide's escalation level: P0, P1, P2 ("" for OK and UNKNOWN)."""
+        return {"DOWN": "P0", "DEGRADED": "P1", "ATTENTION": "P2"}.get(self.value, "")
 
 
 @dataclass(frozen=True)
@@ -39,12 +52,23 @@ class Verdict:
 
 def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None = None,
           targets: TargetHealthSnapshot | None = None,
-          alarms: AlarmsSnapshot | None = None) -> Verdict:
+          alarms: AlarmsSnapshot | None = None, costs: CostSnapshot | None = None,
+          datapath: DataPathSnapshot | None = None) -> Verdict:
     down: list[str] = []
     degraded: list[str] = []
+    attention = [*budget_reasons(costs), *(datapath.reasons if datapath is not None else ())]
+    notes: list[str] = []
 
-    if targets is not None and targets.no_healthy_target:
-        down.append(f"no healthy target (0/{len(targets.targets)})")
+    if targets is not None:
+        routing = targets.routing
+        if routing.state is Routing.NOTHING:
+            down.append(routing.reason)
+        elif routing.state is Routing.FAIL_OPEN:
+            (down if routing.failing_users else degraded).append(routing.reason)
+        else:
+            unhealthy = [t for t in targets.targets if t.state == "unhealthy"]
+            if unhealthy:
+                degraded.append(f"{len(unhealthy)} unhealthy target(s)")
     if service is not None:
         if service.desired > 0 and service.running == 0:
             down.append(f"0 of {service.desired} tasks running")
@@ -56,12 +80,12 @@ def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None
         elif any(d.failed_tasks for d in service.deployments):
             total = sum(d.failed_tasks for d in service.deployments)
             degraded.append(f"deployment failing ({total} failed tasks)")
+        elif service.rolling_out and service.primary is not None:
+            new = service.primary
+            notes.append(f"deployment in progress ({new.revision}: {new.running} of "
+                         f"{new.desired} new tasks running)")
         if service.failed_tasks:
             degraded.append(f"tasks stopping ({len(service.failed_tasks)} failed)")
-    if targets is not None and not targets.no_healthy_target:
-        unhealthy = [t for t in targets.targets if t.state == "unhealthy"]
-        if unhealthy:
-            degraded.append(f"{len(unhealthy)} unhealthy target(s)")
     if alarms is not None and alarms.firing:
         names = ", ".join(a.name for a in alarms.firing[:2])
         extra = f" +{len(alarms.firing) - 2}" if len(alarms.firing) > 2 else ""
@@ -70,9 +94,26 @@ def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None
         degraded.append(f"stack {stack.status}")
 
     if down:
-        return Verdict(Level.DOWN, tuple(down + degraded))
+        return Verdict(Level.DOWN, tuple(down + degraded + attention))
     if degraded:
-        return Verdict(Level.DEGRADED, tuple(degraded))
+        return Verdict(Level.DEGRADED, tuple(degraded + attention))
+    if attention:
+        return Verdict(Level.ATTENTION, tuple(attention + notes))
     if service is None and targets is None:
         return Verdict(Level.UNKNOWN, ("no service or target data yet",))
-    return Verdict(Level.OK, ())
+    return Verdict(Level.OK, tuple(notes))
+
+
+def budget_reasons(costs: CostSnapshot | None) -> list[str]:
+    """``budget monthly 124% used, forecast 159%`` for each budget exceeded or forecast to be."""
+    reasons = []
+    for budget in costs.budgets if costs is not None else ():
+        forecast = budget.forecast_fraction
+        over_forecast = forecast is not None and forecast > 1.0
+        if not (budget.exceeded or over_forecast):
+            continue
+        reason = f"budget {budget.name} {budget.used_fraction:.0%} used"
+        if forecast is not None:
+            reason += f", forecast {forecast:.0%}"
+        reasons.append(reason)
+    return reasons

@@ -36,7 +36,8 @@ async def test_draft_then_open_a_p0_case_with_the_evidence(scenario, open_app, u
         assert app.start_action("draft-support-case")
         await until(pilot, lambda: isinstance(app.screen, ActionFormScreen))
         assert app.screen.query_one("#field-severity", Input).value == "P0"
-        assert "DOWN: no healthy target" in app.screen.query_one("#field-subject", Input).value
+        assert "DOWN: fail-open: routing to unhealthy targets" in app.screen.query_one(
+            "#field-subject", Input).value
         await fill(app, pilot, until, tried="forced a new deployment", file=str(draft))
         assert app.screen.plan.calls == ()
         await pilot.press("y")
@@ -55,7 +56,7 @@ async def test_draft_then_open_a_p0_case_with_the_evidence(scenario, open_app, u
 
     text = draft.read_text()
     assert "Severity: urgent (P0: production system down)" in text
-    assert "Impact: DOWN: no healthy target (0/2)" in text
+    assert "Impact: DOWN: fail-open: routing to unhealthy targets (0/2 healthy" in text
     assert "unhealthy Target.ResponseCodeMismatch: Health checks failed" in text
     assert "Stopped tasks (newest first)" in text and "exit code(s) 137" in text
     assert "Alarms in ALARM" in text and "children-drawing-prod-ecs-memory-high since" in text

@@ -10,9 +10,11 @@ async def test_p0_outage_shows_why_targets_are_unhealthy(scenario, open_app, rea
         await pilot.pause(0.1)
         text = read_screen(app)
         assert "DOWN" in text.splitlines()[1]
-        assert "no healthy target" in text
+        assert "0/2 healthy" in text
         assert "Target.ResponseCodeMismatch" in text
-        assert "the ALB answers 503" in text
+        # Every registered target is unhealthy: the ALB fails open (routes to them), not 503.
+        assert "fail-open: routing to unhealthy targets" in text
+        assert "the ALB answers 503" not in text
 
 
 async def test_stack_rollback_names_the_failed_resource_and_reason(scenario, open_app,
@@ -33,12 +35,17 @@ async def test_stack_rollback_names_the_failed_resource_and_reason(scenario, ope
 
 @pytest.mark.parametrize(("name", "level"), [
     ("healthy", "OK"), ("p0-outage", "DOWN"), ("p1-degraded", "DEGRADED"),
-    ("stack-rollback", "DEGRADED"), ("backup-failure", "OK"), ("cost-overrun", "OK"),
+    ("stack-rollback", "DEGRADED"), ("backup-failure", "ATTENTION"),
+    ("cost-overrun", "ATTENTION"),
 ])
 async def test_verdict_in_each_scenario(scenario, open_app, read_screen, until, complete,
                                         name, level):
     async with open_app(scenario(name)) as (app, pilot):
-        await until(pilot, lambda: complete(app))
+        await until(pilot, lambda: complete(app), timeout=60)
+        # The data-path probe (backups, certificates) reports once it has read them.
+        await until(pilot, lambda: "datapath" in app.dashboard.verdict_inputs
+                    or app.scheduler.states["datapath"].failures > 0, timeout=120)
+        assert "datapath" in app.dashboard.verdict_inputs, "the data-path probe failed"
         await pilot.pause(0.05)
         verdict_line = read_screen(app).splitlines()[1]
         assert verdict_line.split()[0] == level, verdict_line

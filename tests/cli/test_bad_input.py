@@ -101,7 +101,8 @@ def test_status_json_has_a_key_per_probe_and_exit_1_when_one_fails(aws_env, scen
     done = run_cli("status", "--json", "--log-group", "/ecs/missing", env=aws_env)
     assert done.returncode == 1  # an incomplete look is not an all-clear (issue 9)
     payload = json.loads(done.stdout)
-    assert set(payload["probes"]) == {"stack", "ecs", "targets", "logs", "alarms", "costs"}
+    assert set(payload["probes"]) == {"stack", "ecs", "targets", "logs", "alarms", "costs",
+                                      "datapath"}
     assert payload["probes"]["logs"]["ok"] is False
     assert payload["probes"]["logs"]["error"]["kind"] == "not found"
     assert payload["probes"]["ecs"]["data"]["running"] == 2

@@ -38,7 +38,9 @@ def test_no_demo_module_imports_textual_or_rich():
 
 def test_the_names_the_cli_uses():
     assert SCENARIOS == ("healthy", "p0-outage", "p1-degraded", "stack-rollback",
-                         "cost-overrun", "backup-failure")
+                         "cost-overrun", "backup-failure", "rolling-deploy", "fail-open")
+    from console.commands.demo import SCENARIO_NAMES
+    assert SCENARIO_NAMES == SCENARIOS
     assert (DEMO_CREDENTIALS, DEMO_REGION) == (("testing", "testing"), "eu-west-1")
 
 

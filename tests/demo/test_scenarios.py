@@ -209,6 +209,43 @@ async def test_backup_failure(scenario):
     assert not seen.alarms.firing
 
 
+async def test_rolling_deploy(scenario):
+    seen = await look(scenario("rolling-deploy"))
+    ecs = seen.ecs
+    assert (ecs.desired, ecs.running, ecs.pending) == (2, 2, 0)
+    assert [(d.status, d.rollout_state, d.failed_tasks) for d in ecs.deployments] == [
+        ("PRIMARY", "IN_PROGRESS", 0), ("ACTIVE", "COMPLETED", 0)]
+    assert ecs.rolling_out and ecs.primary.revision == f"{n.TASK_FAMILY}:2"
+    assert {t.revision for t in ecs.running_tasks} == {f"{n.TASK_FAMILY}:2"}
+    old_id = ecs.deployments[1].deployment_id
+    stopped = [(t.stop_code, t.stopped_reason, t.exit_codes) for t in ecs.stopped_tasks]
+    reason = f"Scaling activity initiated by (deployment {old_id})"
+    assert stopped == [("ServiceSchedulerInitiated", reason, (137,)),
+                       ("ServiceSchedulerInitiated", reason, (143,))]
+    assert ecs.failed_tasks == () and not any(t.out_of_memory for t in ecs.stopped_tasks)
+    assert all(t.state == "healthy" for t in seen.targets.targets)
+    assert seen.targets.errors is None  # 5XX counts are read only when no target is healthy
+    messages = [e.message for e in ecs.events]
+    assert sum("has stopped 1 running tasks" in m for m in messages) == 2
+    assert not seen.alarms.firing
+
+
+async def test_fail_open(scenario):
+    seen = await look(scenario("fail-open"))
+    targets = seen.targets
+    assert len(targets.targets) == 2 and targets.no_healthy_target
+    assert {(t.state, t.reason, t.description) for t in targets.targets} == {
+        ("unhealthy", "Target.ResponseCodeMismatch",
+         "Health checks failed with these codes: [404]")}
+    assert targets.groups[0].health_check_path == "/healthz"
+    routing = targets.routing
+    assert routing.reason.startswith("fail-open: routing to unhealthy targets")
+    assert targets.errors is not None and targets.errors.total == 0  # read, and none
+    assert not routing.failing_users
+    assert (seen.ecs.running, seen.ecs.desired) == (2, 2) and seen.ecs.failed_tasks == ()
+    assert firing(seen) == {n.ALARM_UNHEALTHY_HOSTS}
+
+
 def test_unknown_scenario_names_the_valid_ones(emulator):
     from console.demo import DemoRun, build_scenario
 

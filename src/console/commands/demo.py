@@ -16,7 +16,7 @@ DESCRIPTION = (
     "pip install 'incident-console[demo]'."
 )
 SCENARIO_NAMES = ("healthy", "p0-outage", "p1-degraded", "stack-rollback", "cost-overrun",
-                  "backup-failure")
+                  "backup-failure", "rolling-deploy", "fail-open")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -109,4 +109,4 @@ def verdict_of(results):
         return result.data if result is not None and result.ok else None
 
     return judge(stack=data("stack"), service=data("ecs"), targets=data("targets"),
-                 alarms=data("alarms"))
+                 alarms=data("alarms"), costs=data("costs"), datapath=data("datapath"))

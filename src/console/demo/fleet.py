@@ -26,6 +26,11 @@ STOPS: dict[str, tuple[str, str, int | None, str | None]] = {
                          137, None),
     "elb_health": ("Task failed ELB health checks in (target-group {tg})",
                    "ServiceSchedulerInitiated", 143, None),
+    # Replaced by a deployment: SIGTERM (143), or SIGKILL (137) after the stop timeout.
+    "replaced": ("Scaling activity initiated by (deployment {deployment})",
+                 "ServiceSchedulerInitiated", 143, None),
+    "replaced_killed": ("Scaling activity initiated by (deployment {deployment})",
+                        "ServiceSchedulerInitiated", 137, None),
 }
 
 
@@ -179,4 +184,29 @@ def crash_loop_events(stopped: Sequence[LaunchedTask], starting: Sequence[Launch
     say(gave_up_at, f"{tag} is unable to consistently start tasks successfully. For more "
                     "information, see the Troubleshooting section of the Amazon ECS Developer "
                     "Guide.")
+    return events
+
+
+def replacement_events(old: Sequence[LaunchedTask], new: Sequence[LaunchedTask],
+                       target_group_arn: str) -> list[specs.ServiceEventSpec]:
+    """What ECS says while a rolling deployment replaces `old` tasks with `new` ones (the new
+    ones started, registered and healthy; the old ones drained and stopped)."""
+    tag, events = service_name_tag(), []
+    for task in new:
+        events.append(specs.ServiceEventSpec(
+            task.plan.created_at + timedelta(seconds=2),
+            f"{tag} has started 1 tasks: (task {task.task_id})."))
+        events.append(specs.ServiceEventSpec(
+            task.plan.created_at + timedelta(minutes=1, seconds=50),
+            f"{tag} registered 1 targets in (target-group {target_group_arn})"))
+    for task in old:
+        stopped = task.plan.stopped_at or task.plan.created_at
+        events.append(specs.ServiceEventSpec(
+            stopped - timedelta(seconds=40),
+            f"{tag} has begun draining connections on 1 tasks."))
+        events.append(specs.ServiceEventSpec(
+            stopped - timedelta(seconds=35),
+            f"{tag} deregistered 1 targets in (target-group {target_group_arn})"))
+        events.append(specs.ServiceEventSpec(
+            stopped, f"{tag} has stopped 1 running tasks: (task {task.task_id})."))
     return events

@@ -57,4 +57,5 @@ def log_stream_for(task_id: str) -> str:
 
 SCENARIOS: tuple[str, ...] = (
     "healthy", "p0-outage", "p1-degraded", "stack-rollback", "cost-overrun", "backup-failure",
+    "rolling-deploy", "fail-open",
 )

@@ -1,4 +1,4 @@
-"""The six scenarios: each applies its state on top of the base deployment.
+"""The scenarios: each applies its state on top of the base deployment.
 
 Every scenario sets the whole picture (tasks, service, alarms and metrics, backups, costs), so
 any pane of the console shows something coherent: in `p0-outage` the alarms, the stopped
@@ -142,6 +142,52 @@ def backup_failure(stage: Stage) -> None:
     stage.seed_costs(billing.MODEST)
 
 
+def rolling_deploy(stage: Stage) -> None:
+    """A healthy deployment in progress: two new tasks serve, the two old ones were stopped by
+    the scheduler (SIGTERM, exit 143; one SIGKILLed after its stop timeout, exit 137)."""
+    first_deploy, started = _last_deploy(stage), stage.ago(minutes=6, seconds=20)
+    new_td = register_task_definition(stage.base.endpoint_url, n.DATABASE_URL,
+                                      stage.base.resources["AdminPasswordSecret"],
+                                      image_tag="1.9.0")
+    stage.base.api("ecs").update_service(cluster=n.CLUSTER, service=n.SERVICE,
+                                         taskDefinition=new_td)
+    old_id, new_id = fleet.deployment_id(stage.rng), fleet.deployment_id(stage.rng)
+    old = stage.launch([TaskPlan(fate, first_deploy + timedelta(seconds=5 + i),
+                                 stopped_at=stage.ago(minutes=minutes))
+                        for i, (fate, minutes) in enumerate((("replaced", 2.4),
+                                                             ("replaced_killed", 0.8)))], old_id)
+    new = stage.launch([TaskPlan("serving", started + timedelta(seconds=5 + 40 * i),
+                                 in_target_group=True) for i in range(2)], new_id, new_td)
+    events = fleet.rollout_events(old, old_id, first_deploy, stage.base.target_group_arn)
+    events += fleet.steady_state_events(stage.ago(minutes=stage.rng.randrange(20, 300)),
+                                        first_deploy + timedelta(hours=6))
+    events += fleet.replacement_events(old, new, stage.base.target_group_arn)
+    stage.set_service(running=2, pending=0, events=events, deployments=[
+        specs.DeploymentSpec(new_id, "PRIMARY", new_td, desired=2, running=2, pending=0,
+                             failed_tasks=0, rollout_state="IN_PROGRESS",
+                             rollout_reason=f"ECS deployment {new_id} in progress.",
+                             created_at=started, updated_at=stage.ago(minutes=0.8)),
+        specs.DeploymentSpec(old_id, "ACTIVE", stage.base.task_definition_arn, desired=0,
+                             running=0, pending=0, failed_tasks=0, rollout_state="COMPLETED",
+                             rollout_reason=f"ECS deployment {old_id} completed.",
+                             created_at=first_deploy, updated_at=stage.ago(minutes=0.8))])
+    stage.set_telemetry(HEALTHY_LEVELS)
+    _quiet_basics(stage)
+
+
+def fail_open(stage: Stage) -> None:
+    """The target group's health check moved to a path the app does not serve: every target
+    is unhealthy (404), and the ALB fails open, still routing to all of them without errors."""
+    tasks = stage.steady_fleet(deployed=_last_deploy(stage))
+    stage.base.api("elbv2").modify_target_group(TargetGroupArn=stage.base.target_group_arn,
+                                                HealthCheckPath="/healthz")
+    backend.set_targets_unhealthy((t.private_ip for t in tasks), "Target.ResponseCodeMismatch",
+                                  "Health checks failed with these codes: [404]")
+    stage.set_telemetry(MetricLevels(target_5xx_per_min=0.0, healthy_hosts=0, unhealthy_hosts=2),
+                        firing={n.ALARM_UNHEALTHY_HOSTS: timedelta(minutes=14)})
+    _quiet_basics(stage)
+
+
 SCENARIO_BUILDERS: dict[str, Callable[[Stage], None]] = {
     "healthy": healthy,
     "p0-outage": p0_outage,
@@ -149,6 +195,8 @@ SCENARIO_BUILDERS: dict[str, Callable[[Stage], None]] = {
     "stack-rollback": stack_rollback,
     "cost-overrun": cost_overrun,
     "backup-failure": backup_failure,
+    "rolling-deploy": rolling_deploy,
+    "fail-open": fail_open,
 }
 if tuple(SCENARIO_BUILDERS) != n.SCENARIOS:
     raise RuntimeError("names.SCENARIOS and SCENARIO_BUILDERS disagree")

@@ -32,8 +32,8 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
         total = len(s.targets)
         style = BAD if s.no_healthy_target else GOOD if s.healthy_count == total else "yellow"
         text.append(f"{s.healthy_count}/{total} healthy", style=style)
-        if s.no_healthy_target:
-            text.append("  → the ALB answers 503", style=BAD)
+        if s.no_healthy_target:  # fail-open or 503: probes.targets.Routing (verdict helper)
+            text.append(f"  → {s.routing.short}", style=BAD)
         reasons = Counter((t.reason, t.description) for t in s.targets
                           if t.state == "unhealthy")
         for (reason, description), count in reasons.most_common(2):

@@ -71,6 +71,7 @@ class DashboardScreen(Screen):
         self.started = time.monotonic()
         self.broken_panes: set[str] = set()
         self.complete_logged = False
+        self.verdict_inputs: dict[str, Any] = {}  # last good data of probes without a pane
 
     def compose(self) -> ComposeResult:
         header = StatusHeader(self.env.name, self.env.aws.region, self.env.write,
@@ -90,7 +91,10 @@ class DashboardScreen(Screen):
     # ---------------------------------------------------------------- data
     def apply(self, result: ProbeResult[Any]) -> None:
         pane = self.panes.get(result.probe)
-        if pane is None:
+        if pane is None:  # a probe without a pane (datapath) feeds only the verdict
+            if result.ok:
+                self.verdict_inputs[result.probe] = result.data
+                self._refresh_verdict()
             return
         try:
             pane.apply(result)
@@ -117,8 +121,11 @@ class DashboardScreen(Screen):
 
     def _refresh_verdict(self) -> None:
         verdict = judge(stack=self.panes["stack"].data, service=self.panes["ecs"].data,
-                        targets=self.panes["targets"].data, alarms=self.panes["alarms"].data)
-        self.query_one(StatusHeader).verdict = verdict
+                        targets=self.panes["targets"].data, alarms=self.panes["alarms"].data,
+                        costs=self.panes["costs"].data,
+                        datapath=self.verdict_inputs.get("datapath"))
+        for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
+            header.verdict = verdict
 
     def _refresh_summary(self) -> None:
         strip = self.query_one(SummaryStrip)

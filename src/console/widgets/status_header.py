@@ -16,6 +16,7 @@ VERDICT_STYLE = {
     Level.OK: "bold black on green",
     Level.DEGRADED: "bold black on yellow",
     Level.DOWN: "bold white on red",
+    Level.ATTENTION: "bold white on dark_orange3",
     Level.UNKNOWN: "bold black on grey70",
 }
 
@@ -65,6 +66,8 @@ class StatusHeader(Static):
             second.append(" … waiting for the first data ", style="dim")
         else:
             second.append(f" {verdict.level.value} ", style=VERDICT_STYLE[verdict.level])
+            if verdict.level.priority:  # the guide's escalation level, in words too
+                second.append(f" {verdict.level.priority}", style="bold")
         if self.incident is not None:  # incident (issue 5): right after the verdict
             second.append(" ").append_text(incident_segment(self.incident, now,
                                                             self.size.width))

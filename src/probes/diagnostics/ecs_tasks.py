@@ -18,6 +18,7 @@ from probes.diagnostics import guide
 from probes.diagnostics.inputs import DiagnosticInputs
 from probes.diagnostics.model import Diagnostic, Finding, Severity, args, evidence
 from probes.ecs import EcsTask, ServiceSnapshot
+from probes.task_stops import TaskStop
 
 RECENT = timedelta(hours=3)
 OOM, IMAGE_PULL, START_FAILED, HEALTH_CHECK, CRASHED, OTHER = (
@@ -28,22 +29,18 @@ _ECR_IMAGE = re.compile(
 
 
 def stop_cause(task: EcsTask) -> str | None:
-    """Why a stopped task failed (None when it did not: replaced, scaled in)."""
-    if not task.failed:
+    """Why a stopped task failed (None when it did not: replaced by a deployment, scaled in,
+    stopped by a user or by AWS). The class is `probes.task_stops`'; only the image pull is
+    told apart here, for its ECR check."""
+    stop = task.stop
+    if stop is None or not stop.failure:
         return None
-    text = " ".join([task.stopped_reason, *(c.reason for c in task.containers)]).lower()
-    if "cannotpullcontainer" in text or "pull image" in text:
-        return IMAGE_PULL
-    if ("resourceinitializationerror" in text or "cannotstartcontainer" in text
-            or task.stop_code == "TaskFailedToStart"):
-        return START_FAILED
-    if "health check" in text:
-        return HEALTH_CHECK
-    if task.out_of_memory:
-        return OOM
-    if any(code != 0 for code in task.exit_codes):
-        return CRASHED
-    return OTHER
+    if stop is TaskStop.FAILED_TO_START:
+        text = " ".join([task.stopped_reason, *(c.reason for c in task.containers)]).lower()
+        return IMAGE_PULL if "cannotpullcontainer" in text or "pull image" in text \
+            else START_FAILED
+    return {TaskStop.HEALTH_CHECK: HEALTH_CHECK, TaskStop.OUT_OF_MEMORY: OOM,
+            TaskStop.CRASHED: CRASHED}.get(stop, OTHER)
 
 
 def recent_failures(service: ServiceSnapshot, now: datetime) -> dict[str, list[EcsTask]]:

@@ -1,4 +1,4 @@
-"""Out-of-memory kills: tasks stopped with exit code 137 or OutOfMemory, the memory metric,
+"""Out-of-memory kills: tasks whose container reason says OutOfMemoryError, the memory metric,
 and the OutOfMemoryError lines the guide greps the logs for.
 
 The stopped tasks (from the ECS probe) are the evidence that matters; the metric and the log
@@ -42,8 +42,8 @@ def evaluate_memory(service: ServiceSnapshot, now: datetime, memory: Series | No
         return [Finding(
             id="memory.oom-kills", severity=Severity.CRITICAL if down else Severity.WARNING,
             title=title, evidence=facts + task_lines(oom_tasks),
-            cause="The container needs more memory than the task definition gives it (exit "
-                  "code 137 is the kernel's SIGKILL at the limit), or it leaks.",
+            cause="The container needs more memory than the task definition gives it (ECS "
+                  "says OutOfMemoryError: the kernel killed it at the limit), or it leaks.",
             fix=f"Raise the task's memory (e.g. {size or 512} -> {2 * int(size or 512)} MiB) "
                 "in a new task definition revision; then look for the leak in the logs.",
             guide=guide.OUT_OF_MEMORY, actions=(guide.SCALE_TASK_SIZE,),

@@ -1,8 +1,10 @@
-"""The load balancer and its targets: the ALB's 503 and every unhealthy target's reason code.
+"""The load balancer and its targets: no healthy target, and every unhealthy target's reason.
 
-Reads the target-health probe's snapshot. An ALB whose target groups hold no healthy target
-answers 503 to every request: that is the outage, whatever else is true. Reason codes are
-ELB's own (DescribeTargetHealth's TargetHealth.Reason) and each maps to its usual cause.
+Reads the target-health probe's snapshot. With no healthy target an ALB either *fails open*
+(every registered target unhealthy: it routes to all of them, and users are served as well as
+the failing targets manage; the 5XX counts say how well) or answers 503 (nothing to route to:
+no target registered, or only draining or initial ones). Reason codes are ELB's own
+(DescribeTargetHealth's TargetHealth.Reason) and each maps to its usual cause.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from probes.diagnostics import guide
 from probes.diagnostics.inputs import DiagnosticInputs
 from probes.diagnostics.model import Diagnostic, Finding, Severity, args, evidence
-from probes.targets import Target, TargetHealthSnapshot
+from probes.targets import Routing, Target, TargetHealthSnapshot
 
 # ELB's reason codes and what usually causes them on this deployment.
 REASONS: dict[str, str] = {
@@ -78,17 +80,27 @@ def evaluate_targets(snapshot: TargetHealthSnapshot, *, cluster: str = "",
         total = len(snapshot.targets)
         lines = tuple(_target_line(t) for t in snapshot.targets[:6])
         reasons = sorted({t.reason for t in snapshot.targets if t.reason})
+        routing = snapshot.routing
+        fail_open = routing.state is Routing.FAIL_OPEN
         findings.append(Finding(
-            id="targets.no-healthy", severity=Severity.CRITICAL,
-            title=f"{lb_name} answers 503: no healthy target (0 of {total})",
+            id="targets.no-healthy",  # stable for cron; the title says fail-open or 503
+            severity=Severity.CRITICAL if routing.failing_users or not fail_open
+            else Severity.WARNING,
+            title=(f"{lb_name} fails open: routing to unhealthy targets (0 of {total} healthy)"
+                   if fail_open else f"{lb_name} answers 503: no target to route to "
+                                     f"(0 of {total} healthy)"),
             evidence=evidence(*((f"target group {g.name}",
                                  f"{g.healthy_count}/{len(g.targets)} healthy, health check "
                                  f"{g.protocol} {g.health_check_path or '/'} on port {g.port}")
-                                for g in snapshot.groups)) + lines,
+                                for g in snapshot.groups))
+            + evidence(("draining", snapshot.draining_count or None),
+                       ("5XX answers", snapshot.errors.describe() if snapshot.errors
+                        else snapshot.errors_note or "not read")) + lines,
             cause=("No task is registered: the service runs no task." if total == 0 else
-                   "Every target fails its health check: "
-                   + "; ".join(f"{r} means {explain_reason(r)}" for r in reasons)
-                   if reasons else "Every target fails its health check."),
+                   ("Every target fails its health check, so the ALB routes to all of them "
+                    "(fail-open)" if fail_open else "No registered target can take traffic "
+                    "(draining, or no health check passed yet)")
+                   + ("".join(f"; {r} means {explain_reason(r)}" for r in reasons) + ".")),
             fix="Fix why the tasks fail (see the ECS findings), then force a new deployment: "
                 "aws ecs update-service --force-new-deployment.",
             guide=guide.ALB_503, actions=(guide.FORCE_NEW_DEPLOYMENT,),
