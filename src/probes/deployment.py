@@ -177,7 +177,7 @@ async def with_nested_stacks(ctx: AwsContext, resources: list[StackResource],
     for nested in _physical(resources, "AWS::CloudFormation::Stack"):
         try:
             inner = await list_stack_resources(ctx, nested)
-        except (EnvironmentUnusable, ClientError):
+        except Exception:  # noqa: BLE001 - a nested stack that cannot be listed is left out
             continue
         found += await with_nested_stacks(ctx, inner, depth + 1) if depth < 2 else inner
     return found
