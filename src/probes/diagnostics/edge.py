@@ -105,7 +105,8 @@ def evaluate_distribution(dist: Distribution, targets: TargetHealthSnapshot | No
             title="CloudFront's origin (the ALB) has no healthy target",
             evidence=facts + evidence(("origin", origin_albs[0]),
                                       ("healthy targets", f"0 of {len(targets.targets)}")),
-            cause="The ALB answers 503, so CloudFront serves errors (or stale pages).",
+            cause=f"The ALB has no healthy target ({targets.routing.reason}), so CloudFront "
+                  "serves its errors (or stale pages).",
             fix="Bring the service back (see the target findings); once healthy, invalidate "
                 "the cache so no cached error pages remain.",
             guide=guide.CLOUDFRONT, actions=(guide.INVALIDATE_CLOUDFRONT,),
