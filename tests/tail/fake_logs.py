@@ -14,8 +14,8 @@ store's time in an HTTP Date header (whole seconds), as AWS's do.
 from __future__ import annotations
 
 import random
-from email.utils import formatdate
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 
