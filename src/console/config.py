@@ -75,6 +75,7 @@ _ENV_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "alarm_prefix": _STR, "secret": _STR, "distribution_id": _STR, "buckets": _STR_LIST,
     "topics": _STR_LIST, "cost_cache_hours": _NUM, "connect_timeout": _NUM,
     "read_timeout": _NUM, "intervals": ((dict,), "a table of probe = seconds"),
+    "logs_overlap_s": _NUM,  # how late a log event may arrive and still show promptly, once
 }
 _TOP_KEYS = {"default_env": _STR, "env": ((dict,), "a table of environments"),
              "keys": ((dict,), "a table of binding = keys"),
@@ -182,6 +183,7 @@ class Environment:
     intervals: dict[str, float]
     cost_cache_ttl_s: float
     file: FileConfig
+    logs_overlap_s: float = 60.0
 
     @property
     def read_only(self) -> bool:
@@ -236,4 +238,5 @@ def resolve(flags: Flags, env_vars: dict[str, str] | None = None,
         intervals={k: float(v) for k, v in section.get("intervals", {}).items()},
         cost_cache_ttl_s=float(section.get("cost_cache_hours", 6)) * 3600,
         file=file,
+        logs_overlap_s=float(section.get("logs_overlap_s", 60.0)),
     )

@@ -41,9 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only this ECS task's own streams (from its task definition)")
     parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                         help="seconds between polls when following (default 1)")
-    parser.add_argument("--overlap", type=float, default=30.0, metavar="SECONDS",
+    parser.add_argument("--overlap", type=float, default=None, metavar="SECONDS",
                         help="how late (after its own timestamp) an event may arrive and "
-                        "still be printed exactly once (default 30)")
+                        "still be printed promptly, exactly once (default: the config's "
+                        "logs_overlap_s, else 60)")
     parser.add_argument("--list-groups", nargs="?", const="/ecs/", metavar="PREFIX",
                         help="list the log groups under PREFIX (default /ecs/) and exit")
 
@@ -60,11 +61,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--context must be 0 or more")
     if args.interval < 0.2:
         raise UsageError("--interval must be at least 0.2 seconds (API quotas are shared)")
-    if not 2 <= args.overlap <= 3600:
-        raise UsageError("--overlap must be between 2 and 3600 seconds")
     if (args.invert or args.context) and not args.grep:
         raise UsageError("--invert and --context work with --grep TEXT")
     env = resolve(flags_from(args))
+    if args.overlap is None:
+        args.overlap = env.logs_overlap_s
+    if not 2 <= args.overlap <= 3600:
+        raise UsageError("--overlap must be between 2 and 3600 seconds (also logs_overlap_s "
+                         "in the config)")
     since_ms = parse_since(args.since)
     return asyncio.run(_main(env, args, since_ms))
 
