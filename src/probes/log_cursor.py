@@ -99,6 +99,8 @@ class GroupCursor:
         self.max_delay_at = 0  # (AWS time) when it was seen
         self.missing_streams: set[str] = set()  # named streams the group does not have (yet)
         self.missing_checked_ms = 0
+        self.covered_cutoff: int | None = None  # this poll's head read from the sealed edge
+        self.covered_below = 0  # ... and may seal up to here without a sweep
 
     def record(self, events: Iterable[dict[str, Any]], out: list[LogEvent], wall: int) -> int:
         """Append the events not seen before (and not sealed) to `out`; returns how many."""

@@ -21,6 +21,7 @@ from typing import Any
 from probes.log_cursor import RESCAN_DEPTH_MS, GroupCursor
 from probes.log_event import LogEvent
 from probes.log_sources import filter_page
+from probes.log_window import FollowStats
 
 RESCAN_INTERVAL_MS = 20_000
 RESCAN_PAGES = 2
@@ -43,11 +44,14 @@ def rescan_window(c: GroupCursor, wall: int, page_limit: int) -> tuple[int, int]
     return start, c.sealed_ms - 1
 
 
-async def rescan(logs: Any, c: GroupCursor, request: dict[str, Any], wall: int,
-                 out: list[LogEvent], observe: Callable[[dict, list], None]) -> tuple[int, int]:
-    """Read `request`'s window (inside the sealed spans) and append to `out` the events
-    ingested after their span's cutoff that were not read before. Returns (calls, new)."""
+async def rescan(logs: Any, c: GroupCursor, request: dict[str, Any] | None, wall: int,
+                 out: list[LogEvent], observe: Callable[[dict, list], None],
+                 stats: FollowStats) -> None:
+    """Read `request`'s window (inside the sealed spans; None: nothing to read) and append to
+    `out` the events ingested after their span's cutoff that were not read before."""
     c.rescanned_ms = wall
+    if request is None:
+        return
     starts = [s.start for s in c.spans]
     calls = new = 0
     while calls < RESCAN_PAGES * 2:
@@ -75,13 +79,16 @@ async def rescan(logs: Any, c: GroupCursor, request: dict[str, Any], wall: int,
         if not token or token == request.get("nextToken"):
             break
         request["nextToken"] = token
-    return calls, new
+    stats.api_calls += calls
+    stats.rescued_events += new
+    stats.by_kind["rescan_calls"] = stats.by_kind.get("rescan_calls", 0) + calls
 
 
-def capture(c: GroupCursor, events: Any, cutoff: int) -> None:
-    """Remember the ids of events a sealing read saw that were ingested after its cutoff."""
+def capture(c: GroupCursor, events: Any, cutoff: int, below: int) -> None:
+    """Remember the ids of events a sealing read saw that were ingested after its cutoff (of
+    those with timestamps below `below`: the part it may seal)."""
     for raw in events:
-        if raw.get("ingestionTime", 0) > cutoff:
+        if raw.get("ingestionTime", 0) > cutoff and raw["timestamp"] < below:
             c.late_ids[raw["eventId"]] = raw["timestamp"]
 
 

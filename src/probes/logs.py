@@ -49,7 +49,6 @@ from probes.log_cursor import (
 )
 from probes.log_event import LogEvent
 from probes.log_sources import filter_page
-from probes.log_window import FollowStats
 from probes.result import Probe, ProbeResult
 
 DEFAULT_OVERLAP_MS = 60_000
@@ -67,7 +66,7 @@ FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-mi
 MAX_NARROWINGS = 3
 MISSING_RECHECK_MS = 30_000  # a named stream found missing is tried again after this
 
-__all__ = ["MAX_STREAM_CALLS", "FollowStats", "LogBatch", "LogEvent", "LogFollower",
+__all__ = ["MAX_STREAM_CALLS", "LogBatch", "LogEvent", "LogFollower",
            "LogsProbe", "now_ms"]
 
 
@@ -108,7 +107,7 @@ class LogFollower:
         self.start_ms = start_ms
         self.cursors = [GroupCursor(g, start_ms, head_overlap_events)
                         for g in dict.fromkeys(groups)]
-        self.stats = FollowStats()
+        self.stats = window.FollowStats()
         # Events recorded as seen but not handed out yet: a poll that fails half-way keeps
         # them, and with several groups an event waits until every group has read its time.
         self._pending: list[LogEvent] = []
@@ -171,16 +170,18 @@ class LogFollower:
         return self._release()
 
     async def _poll_group(self, logs: Any, c: GroupCursor, budget: int) -> None:
-        wall = self.clock.now()
+        # Until AWS answers (and sets the clock), a slow local clock must not stop the read.
+        wall = self.clock.now() if self.clock.calibrated else max(self._clock(), c.next_ms)
         c.recheck_missing(wall, MISSING_RECHECK_MS)  # a sidecar may have started logging
         await self._follow(logs, c, wall, budget)
-        # After the head, never beside it: an event the head read is then visible to the
-        # sweep, which records the ids ingested past its cutoff (see probes.log_rescan).
+        # After the head, never beside it: all the head read is then visible to the sweep.
         if self.clock.calibrated:  # sealing by an unconfirmed local clock lost events
             wall = self.clock.now()
             await self._sweep(logs, c, wall, budget)
             if late.rescan_due(c, wall):
-                await self._rescan(logs, c, wall)
+                request = self._request(c, *late.rescan_window(c, wall, self.page_limit))
+                await late.rescan(logs, c, request, wall, self._pending, self.clock.observe,
+                                  self.stats)
         c.primed = c.next_ms > wall - self.overlap_ms  # following now, not loading history
         c.seen.freeze_below(c.head_ms - self.head_overlap_ms - 2_000)
         while len(c.seen) > self.max_unsealed_ids:
@@ -207,7 +208,13 @@ class LogFollower:
                              active_since_ms=wall - IDLE_STREAM_MS) if primed else []
         c.new_streams.clear()
         before = self.stats.by_kind.get("head", 0)
-        await self._advance_head(logs, c, wall, budget, first_start)
+        # A head read from the sealed edge is the sweep's read too (see `_sweep`).
+        c.covered_cutoff = None
+        covers = c.primed and first_start <= c.sealed_ms and self.clock.calibrated
+        cutoff = self._cutoff() if covers else None
+        c.covered_below = wall - self.overlap_ms
+        await self._advance_head(logs, c, wall, budget, first_start, cutoff)
+        c.covered_cutoff = cutoff
         c.head_new = self.stats.by_kind.get("head", 0) - before
         banded = {name for _, names in bands for name in names}
         new = [name for name in dict.fromkeys(c.new_streams) if name not in banded]
@@ -225,7 +232,7 @@ class LogFollower:
                     mark.checked_ms = wall
 
     async def _advance_head(self, logs: Any, c: GroupCursor, wall: int, budget: int,
-                            first_start: int) -> None:
+                            first_start: int, cover_cutoff: int | None) -> None:
         """Read forward from the head to now, a window of about a page at a time."""
         target = wall + FUTURE_SKEW_MS
         read_total = 0
@@ -248,7 +255,8 @@ class LogFollower:
             cutoff = self._cutoff() if sealing and self.clock.calibrated else NEVER
             end, read = await self._read(logs, c, start, end, wall, "head",
                                          min_end=max(start, c.next_ms) if history else end,
-                                         cutoff=cutoff if sealing else None)
+                                         cutoff=cutoff if sealing else cover_cutoff,
+                                         capture_below=NEVER if sealing else c.covered_below)
             read_total += read
             # Density over the part of the window that can hold events (not the future).
             c.span_ms = next_span(c.span_ms, max(1, min(end, wall) - start + 1), read,
@@ -266,6 +274,9 @@ class LogFollower:
         seal_to = min(wall - self.overlap_ms, c.next_ms)
         if seal_to <= c.sealed_ms:
             return
+        if c.covered_cutoff is not None:  # this poll's head read it all: no second read
+            c.seal(min(seal_to, c.covered_below), c.covered_cutoff)
+            return
         if (seal_to - c.sealed_ms < self.sweep_interval_ms
                 and c.seen.count_between(c.sealed_ms, seal_to - 1) < self.page_limit // 2):
             return
@@ -278,19 +289,8 @@ class LogFollower:
             read_total += read
             c.seal(end + 1, cutoff)
 
-    def _cutoff(self) -> int:
-        """What a read starting now surely sees: events ingested up to this (AWS time)."""
+    def _cutoff(self) -> int:  # a read starting now sees what was ingested up to this
         return self.clock.now() - late.SEARCH_LAG_MS
-
-    async def _rescan(self, logs: Any, c: GroupCursor, wall: int) -> None:
-        start, end = late.rescan_window(c, wall, self.page_limit)
-        request = self._request(c, start, end)
-        if request is None:
-            return
-        calls, new = await late.rescan(logs, c, request, wall, self._pending, self.clock.observe)
-        self.stats.api_calls += calls
-        self.stats.rescued_events += new
-        self.stats.by_kind["rescan_calls"] = self.stats.by_kind.get("rescan_calls", 0) + calls
 
     def _request(self, c: GroupCursor, start: int, end: int,
                  streams: Sequence[str] | None = None) -> dict[str, Any] | None:
@@ -304,8 +304,8 @@ class LogFollower:
 
     async def _read(self, logs: Any, c: GroupCursor, start: int, end: int, wall: int,
                     kind: str, streams: Sequence[str] | None = None,
-                    min_end: int | None = None, cutoff: int | None = None
-                    ) -> tuple[int, int]:
+                    min_end: int | None = None, cutoff: int | None = None,
+                    capture_below: int = NEVER) -> tuple[int, int]:
         """Record the events of [start, end] (inclusive, as the API's bounds are) not seen
         before, paging through nextToken. A first page that is full makes the window narrower
         (bounded windows), never below `min_end`, so the end actually read is returned, with
@@ -324,7 +324,7 @@ class LogFollower:
             read += len(events)
             new += c.record(events, self._pending, wall)
             if cutoff is not None:
-                late.capture(c, events, cutoff)
+                late.capture(c, events, cutoff, capture_below)
             token = page.get("nextToken")
             if (first and token and end > floor and narrowings < MAX_NARROWINGS
                     and len(events) >= self.page_limit
