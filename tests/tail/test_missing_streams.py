@@ -59,3 +59,17 @@ async def test_a_task_with_no_stream_yet_prints_nothing_and_does_not_fail(log_gr
                           err=err)
     assert (code, out.getvalue(), err.getvalue()) == (0, "", "")
 
+
+
+def test_the_moto_internals_the_strict_switch_relies_on():
+    """Fails loudly when a moto upgrade moves what `strict_log_stream_names` patches."""
+    import inspect
+
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.models import LogGroup
+
+    backend.strict_log_stream_names(False)
+    params = list(inspect.signature(LogGroup.filter_log_events).parameters)
+    assert params[:3] == ["self", "log_group_name", "log_stream_names"], params
+    assert "streams" in inspect.getsource(LogGroup.__init__)
+    assert ResourceNotFoundException("x").code == 400
