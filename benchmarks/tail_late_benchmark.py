@@ -100,6 +100,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"idle FilterLogEvents: {idle_rate:.2f}/s over {args.idle:g} s "
           f"(while events flowed: {calls_before / (args.seconds + 5):.2f}/s)")
     print(f"loss flag at the end: {follower.loss_risk or 'none'}")
+    print("calls by kind:", {k: v for k, v in follower.stats.by_kind.items()
+                             if k.endswith("_calls")})
 
 
 if __name__ == "__main__":

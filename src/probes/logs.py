@@ -199,7 +199,7 @@ class LogFollower:
         if c.primed:
             # Look back over the overlap window while it holds at most about a page of known
             # events: late arrivals show at the next poll, for one extra page at most.
-            floor = max(c.sealed_ms, wall - self.overlap_ms)
+            floor = max(c.sealed_ms, wall - self.overlap_ms - self.sweep_interval_ms)
             lookback = max(floor, c.seen.start_for(c.head_ms, floor, self.page_limit))
             first_start = min(first_start, max(c.sealed_ms, min(c.next_ms, lookback)))
         primed = c.primed and self.follow_streams
