@@ -49,7 +49,8 @@ class ConsoleApp(App[int]):
         self.probes = probes if probes is not None else build_probes(
             connection.ctx, connection.deployment, intervals=env.intervals,
             cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
-            cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account)
+            cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
+            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)})
         self.scheduler = Scheduler(self.probes.values(), self._on_result,
                                    on_collect_start=self._on_collect_start,
                                    renew_session=connection.ctx.renew if connection.ctx else None)

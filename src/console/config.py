@@ -132,6 +132,7 @@ class Environment:
     intervals: dict[str, float]
     cost_cache_ttl_s: float
     file: FileConfig
+    logs_overlap_s: float = 60.0
 
     @property
     def read_only(self) -> bool:
@@ -186,4 +187,5 @@ def resolve(flags: Flags, env_vars: dict[str, str] | None = None,
         intervals={k: float(v) for k, v in section.get("intervals", {}).items()},
         cost_cache_ttl_s=float(section.get("cost_cache_hours", 6)) * 3600,
         file=file,
+        logs_overlap_s=float(section.get("logs_overlap_s", 60.0)),
     )

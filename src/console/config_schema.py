@@ -60,6 +60,8 @@ TIMEOUT = Spec(f"a number of seconds above 0, at most {MAX_TIMEOUT_S}",
                lambda v: _number(v) and 0 < v <= MAX_TIMEOUT_S)
 CACHE_HOURS = Spec(f"a number of hours above 0, at most {MAX_CACHE_HOURS}",
                    lambda v: _number(v) and 0 < v <= MAX_CACHE_HOURS)
+OVERLAP = Spec("a number of seconds from 2 to 3600",
+               lambda v: _number(v) and 2 <= v <= 3600)
 LOG_LINES = Spec(f"a whole number from {MIN_LOG_LINES} to {MAX_LOG_LINES}",
                  lambda v: isinstance(v, int) and not isinstance(v, bool)
                  and MIN_LOG_LINES <= v <= MAX_LOG_LINES)
@@ -70,6 +72,8 @@ ENV_KEYS: dict[str, Spec] = {
     "alarm_prefix": STR, "secret": STR, "distribution_id": STR, "buckets": STR_LIST,
     "topics": STR_LIST, "cost_cache_hours": CACHE_HOURS, "connect_timeout": TIMEOUT,
     "read_timeout": TIMEOUT, "intervals": Spec("a table of probe = seconds", TABLE.accepts),
+    # how late a log event may arrive and still show promptly, once
+    "logs_overlap_s": OVERLAP,
 }
 TOP_KEYS: dict[str, Spec] = {
     "default_env": STR, "env": Spec("a table of environments", TABLE.accepts),

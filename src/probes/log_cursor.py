@@ -21,6 +21,19 @@ MAX_STREAM_CALLS = 3  # lagging-stream requests per group and poll
 MAX_STREAMS_PER_CALL = 100  # FilterLogEvents' limit on logStreamNames
 FRESH_MS = 500  # a stream this close to the head is read by the head window itself
 BAND_SPAN_MS = 250  # lagging streams whose newest events lie this close share a request
+RESCAN_DEPTH_MS = 5 * 60_000  # sealed spans kept for the late re-read (`probes.log_rescan`)
+NEVER = 1 << 62  # the cutoff of a span sealed without reading it: nothing is re-emitted there
+
+
+class SealedSpan:
+    """Timestamps [start, end) sealed by a read that began at AWS time `cutoff` (less the search
+    lag): every event of the span ingested up to `cutoff` was read then; one ingested after it
+    may be new (the late re-read emits it unless its id is in `GroupCursor.late_ids`)."""
+
+    __slots__ = ("count", "cutoff", "end", "start")
+
+    def __init__(self, start: int, end: int, cutoff: int, count: int) -> None:
+        self.start, self.end, self.cutoff, self.count = start, end, cutoff, count
 
 
 class StreamMark:
@@ -79,6 +92,15 @@ class GroupCursor:
         self.caught_up = False
         self.primed = False  # the head was already following (young) at the last poll
         self.error: Exception | None = None
+        self.spans: list[SealedSpan] = []  # the recently sealed spans, oldest first
+        self.late_ids: dict[str, int] = {}  # id -> timestamp of events read after a cutoff
+        self.rescanned_ms = 0  # AWS time of the last late re-read
+        self.max_delay_ms = 0  # largest ingestionTime - timestamp seen
+        self.max_delay_at = 0  # (AWS time) when it was seen
+        self.missing_streams: set[str] = set()  # named streams the group does not have (yet)
+        self.missing_checked_ms = 0
+        self.covered_cutoff: int | None = None  # this poll's head read from the sealed edge
+        self.covered_below = 0  # ... and may seal up to here without a sweep
 
     def record(self, events: Iterable[dict[str, Any]], out: list[LogEvent], wall: int) -> int:
         """Append the events not seen before (and not sealed) to `out`; returns how many."""
@@ -89,6 +111,7 @@ class GroupCursor:
         head = self.head_ms
         group = self.group
         new = 0
+        delay = self.max_delay_ms if self.max_delay_at > wall - RESCAN_DEPTH_MS else 0
         for raw in events:
             ts = raw["timestamp"]
             if ts < sealed:
@@ -96,6 +119,10 @@ class GroupCursor:
             event_id = raw["eventId"]
             if not seen_add(ts, event_id):
                 continue
+            ingested = raw.get("ingestionTime", ts)
+            if ingested - ts > delay:
+                delay = self.max_delay_ms = ingested - ts
+                self.max_delay_at = wall
             stream = raw.get("logStreamName", "")
             mark = marks.get(stream)
             if mark is None:
@@ -108,8 +135,7 @@ class GroupCursor:
             if ts > head:
                 head = ts
             push(ts)
-            out.append(LogEvent(group, stream, ts, raw.get("ingestionTime", ts), event_id,
-                                raw.get("message", "")))
+            out.append(LogEvent(group, stream, ts, ingested, event_id, raw.get("message", "")))
             new += 1
         self.head_ms = head
         return new
@@ -142,10 +168,27 @@ class GroupCursor:
             return default_ms
         return max(1, min(MAX_SPAN_MS, 2_000 * page_limit * WINDOW_PAGES // known))
 
-    def seal(self, below_ms: int) -> None:
-        """Timestamps below `below_ms` are final: forget their ids and quiet streams."""
+    def recheck_missing(self, wall: int, after_ms: int) -> None:
+        """Forget the streams found missing `after_ms` ago, so that they are asked for again."""
+        if not self.missing_streams:
+            self.missing_checked_ms = 0
+        elif not self.missing_checked_ms:
+            self.missing_checked_ms = wall
+        elif wall - self.missing_checked_ms >= after_ms:
+            self.missing_streams.clear()
+            self.missing_checked_ms = 0
+
+    def seal(self, below_ms: int, cutoff: int = NEVER) -> None:
+        """Timestamps below `below_ms` are final: forget their ids and quiet streams. `cutoff`:
+        what the read that sealed them saw (see `SealedSpan`); NEVER when none did."""
         if below_ms <= self.sealed_ms:
             return
+        count = self.seen.count_between(self.sealed_ms, below_ms - 1)
+        self.spans.append(SealedSpan(self.sealed_ms, below_ms, cutoff, count))
+        floor = below_ms - RESCAN_DEPTH_MS
+        if self.spans[0].end <= floor:
+            self.spans = [s for s in self.spans if s.end > floor]
+            self.late_ids = {i: t for i, t in self.late_ids.items() if t >= floor}
         self.sealed_ms = below_ms
         self.seen.seal_below(below_ms)
         for name in [n for n, m in self.streams.items() if m.head_ms < below_ms]:

@@ -2,13 +2,17 @@
 
 ECS's awslogs driver names a task's stream ``<awslogs-stream-prefix>/<container>/<task-id>``
 in the group its task definition names, so a task's logs are found from its task definition
-alone, without listing the group's (often thousands of) streams.
+alone, without listing the group's (often thousands of) streams. Such a stream may not exist
+(a task that never started, a sidecar not yet logging), and FilterLogEvents then rejects the
+whole request (ResourceNotFoundException): `filter_page` leaves the missing ones out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from probes.context import AwsContext
 
@@ -106,3 +110,36 @@ async def task_target_by_id(ctx: AwsContext, cluster: str, task_id: str) -> Tail
         raise LookupError(f"no task {task_id} in cluster {cluster}")
     arn = tasks[0].get("taskArn", task_id)
     return await task_target(ctx, tasks[0]["taskDefinitionArn"], arn.rsplit("/", 1)[-1])
+
+
+async def existing_streams(logs: Any, group: str, names: list[str]) -> list[str]:
+    """Those of `names` that exist in `group` (DescribeLogStreams by prefix, one per name)."""
+    found: list[str] = []
+    for name in names:
+        page = await logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=name,
+                                               limit=5)
+        if any(s.get("logStreamName") == name for s in page.get("logStreams", ())):
+            found.append(name)
+    return found
+
+
+async def filter_page(logs: Any, request: dict[str, Any], missing: set[str]) -> dict | None:
+    """One FilterLogEvents page. When the request names a stream that does not exist, the
+    missing names are added to `missing` and the request (its first page again) goes on with
+    the others; None when none of them exists. A missing group still raises."""
+    while True:
+        try:
+            return await logs.filter_log_events(**request)
+        except ClientError as exc:
+            names = request.get("logStreamNames")
+            if not names or exc.response.get("Error", {}).get("Code") != (
+                    "ResourceNotFoundException"):
+                raise
+            existing = await existing_streams(logs, request["logGroupName"], names)
+            if len(existing) == len(names):
+                raise
+            missing.update(set(names) - set(existing))
+            if not existing:
+                return None
+            request["logStreamNames"] = existing
+            request.pop("nextToken", None)

@@ -1,14 +1,9 @@
 """Follow CloudWatch log groups: every event exactly once, soon after ingestion, in bounded memory.
 
-FilterLogEvents is the only API that reads a whole group interleaved across streams, and events
-do not arrive in timestamp order: the awslogs driver flushes each stream every few seconds, so a
-stream's events land seconds after other streams' newer ones. Tailers that restart from the
-newest timestamp seen lose those events (aws-cli #6788); tailers that re-read a whole window every
-poll (awslogs) pay for it in CPU and API calls.
-
-`LogFollower` reads each group with three kinds of request, each over a *bounded* time window
-(cut so that one window is about one page: cheap on AWS, and fast on moto, which rebuilds the
-whole window for every nextToken page):
+FilterLogEvents reads a whole group interleaved across streams, but events do not arrive in
+timestamp order (each stream is flushed every few seconds): restarting from the newest timestamp
+seen loses them (aws-cli #6788). `LogFollower` reads each group with these requests, each over a
+*bounded* time window of about one page (cheap on AWS, fast on moto):
 
 * **head**: every poll, from the newest timestamp seen (less a re-read overlap that shrinks as
   the rate grows, ≤ `head_overlap_ms`) to now. New events show within one poll.
@@ -16,16 +11,19 @@ whole window for every nextToken page):
   recently (a stream flushed every 5 s) are read from their own newest timestamp, grouped into
   at most `MAX_STREAM_CALLS` requests with `logStreamNames`. Their late batches show within one
   poll without re-reading the busy streams.
-* **sweep**: once timestamps are `overlap_ms` old they are read once more, and anything missed is
-  emitted; then they are *sealed*: their ids are forgotten, and nothing below is ever emitted.
+* **sweep**: once timestamps are `overlap_ms` old (AWS's time, `probes.log_clock`: never the
+  local clock alone, which sealed events early when it ran fast) they are read once more, then
+  *sealed*: their ids are forgotten. The head also looks back over the whole `overlap_ms`
+  (60 s) while that costs at most about a page, so a late event shows at the next poll.
+* **late re-read** (`probes.log_rescan`): now and then the recently sealed spans are read again
+  and what CloudWatch ingested after their sealing read is emitted, marked late.
 
-So: no event is ever emitted twice (ids are kept for every unsealed timestamp, sealed ones are
-dropped); every event that becomes visible within `overlap_ms` of its timestamp is emitted (the
-sweep reads it); one that is later than that is emitted only if a head or stream read still
-covers it, else it is lost (counted as `forced_seals` only when memory forced an early seal).
-Each batch is in timestamp order; an event older than one already emitted is marked `late`.
-Memory: the ids of ~`overlap_ms + sweep_interval_ms` of events (8 bytes each once compacted,
-`probes.log_dedupe`), capped by `max_unsealed_ids`; reading history seals as it goes.
+No event is emitted twice (ids are kept for unsealed timestamps; in a sealed span only what was
+ingested after its sealing read is new); every event visible within `overlap_ms` of its
+timestamp is emitted, a later one if the late re-read finds it. `loss_risk` says from evidence
+when one may be missed. Each batch is in timestamp order; an event older than one already
+emitted is marked `late`. Memory: the ids of ~`overlap_ms + sweep_interval_ms` of events
+(8 bytes each, `probes.log_dedupe`), capped by `max_unsealed_ids`.
 """
 
 from __future__ import annotations
@@ -33,21 +31,27 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import Any
 
+from probes import log_rescan as late
+from probes import log_window as window
 from probes.context import AwsContext
+from probes.log_clock import AwsClock
 from probes.log_cursor import (
     MAX_STREAM_CALLS,
     MAX_STREAMS_PER_CALL,
+    NEVER,
     GroupCursor,
     next_span,
     stream_bands,
 )
 from probes.log_event import LogEvent
+from probes.log_sources import filter_page
 from probes.result import Probe, ProbeResult
 
-DEFAULT_OVERLAP_MS = 30_000
+DEFAULT_OVERLAP_MS = 60_000
 DEFAULT_SWEEP_INTERVAL_MS = 5_000
 DEFAULT_HEAD_OVERLAP_MS = 10_000
 # The head re-reads at most about this many events a poll (its overlap shrinks as rates grow).
@@ -60,31 +64,14 @@ FUTURE_SKEW_MS = 1_000
 IDLE_STREAM_MS = 12_000  # a stream silent this long is left to the head and the sweep
 FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-millisecond
 MAX_NARROWINGS = 3
+MISSING_RECHECK_MS = 30_000  # a named stream found missing is tried again after this
 
-__all__ = ["MAX_STREAM_CALLS", "FollowStats", "LogBatch", "LogEvent", "LogFollower",
+__all__ = ["MAX_STREAM_CALLS", "LogBatch", "LogEvent", "LogFollower",
            "LogsProbe", "now_ms"]
-
-
-@dataclass
-class FollowStats:
-    polls: int = 0
-    api_calls: int = 0
-    events_read: int = 0  # including re-reads
-    events_emitted: int = 0
-    late_events: int = 0  # emitted after a newer event: a naive tailer would have lost them
-    swept_events: int = 0  # found only by the sweep
-    stream_events: int = 0  # found by a lagging-stream read
-    narrowed_windows: int = 0  # a window held more than a page and was cut
-    forced_seals: int = 0  # the dedupe cap was hit: the guarantee shrank
-    by_kind: dict[str, int] = field(default_factory=dict)
 
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-def _timestamp(event: LogEvent) -> int:
-    return event.timestamp
 
 
 class LogFollower:
@@ -116,10 +103,11 @@ class LogFollower:
         self.max_unsealed_ids = max_unsealed_ids
         self.follow_streams = follow_streams
         self._clock = clock
+        self.clock = AwsClock(clock)  # AWS's time, from its answers
         self.start_ms = start_ms
         self.cursors = [GroupCursor(g, start_ms, head_overlap_events)
                         for g in dict.fromkeys(groups)]
-        self.stats = FollowStats()
+        self.stats = window.FollowStats()
         # Events recorded as seen but not handed out yet: a poll that fails half-way keeps
         # them, and with several groups an event waits until every group has read its time.
         self._pending: list[LogEvent] = []
@@ -143,9 +131,15 @@ class LogFollower:
     def group_errors(self) -> dict[str, Exception]:
         return {c.group: c.error for c in self.cursors if c.error is not None}
 
+    @property
+    def loss_risk(self) -> str:
+        """Why an event may be missed now (empty when nothing says so): shown by the views."""
+        return late.loss_risk(self.cursors, self.overlap_ms, self.stats.forced_seals,
+                         self.clock.now())
+
     def lag_ms(self, wall: int | None = None) -> int:
         """How far the slowest healthy group's head is behind the clock."""
-        wall = self._clock() if wall is None else wall
+        wall = self.clock.now() if wall is None else wall
         heads = [c.next_ms for c in self.cursors if c.error is None] or [
             c.next_ms for c in self.cursors]
         return max(0, wall - min(heads))
@@ -176,14 +170,18 @@ class LogFollower:
         return self._release()
 
     async def _poll_group(self, logs: Any, c: GroupCursor, budget: int) -> None:
-        wall = self._clock()
-        # The sweep runs beside the head: its pages must not delay new events.
-        outcomes = await asyncio.gather(self._follow(logs, c, wall, budget),
-                                        self._sweep(logs, c, wall, budget),
-                                        return_exceptions=True)
-        for outcome in outcomes:
-            if isinstance(outcome, BaseException):
-                raise outcome
+        # Until AWS answers (and sets the clock), a slow local clock must not stop the read.
+        wall = self.clock.now() if self.clock.calibrated else max(self._clock(), c.next_ms)
+        c.recheck_missing(wall, MISSING_RECHECK_MS)  # a sidecar may have started logging
+        await self._follow(logs, c, wall, budget)
+        # After the head, never beside it: all the head read is then visible to the sweep.
+        if self.clock.calibrated:  # sealing by an unconfirmed local clock lost events
+            wall = self.clock.now()
+            await self._sweep(logs, c, wall, budget)
+            if late.rescan_due(c, wall):
+                request = self._request(c, *late.rescan_window(c, wall, self.page_limit))
+                await late.rescan(logs, c, request, wall, self._pending, self.clock.observe,
+                                  self.stats)
         c.primed = c.next_ms > wall - self.overlap_ms  # following now, not loading history
         c.seen.freeze_below(c.head_ms - self.head_overlap_ms - 2_000)
         while len(c.seen) > self.max_unsealed_ids:
@@ -198,13 +196,25 @@ class LogFollower:
         first_start = c.head_window_start(
             budget=min(self.head_overlap_events, c.head_new),
             max_overlap_ms=self.head_overlap_ms, fresh_since_ms=wall - FRESH_ACTIVE_MS)
+        if c.primed:
+            # Look back over the overlap window while it holds at most about a page of known
+            # events: late arrivals show at the next poll, for one extra page at most.
+            floor = max(c.sealed_ms, wall - self.overlap_ms - self.sweep_interval_ms)
+            lookback = max(floor, c.seen.start_for(c.head_ms, floor, self.page_limit))
+            first_start = min(first_start, max(c.sealed_ms, min(c.next_ms, lookback)))
         primed = c.primed and self.follow_streams
         # Lagging streams are chosen before the head read moves their marks.
         bands = stream_bands(c.streams, floor_ms=c.sealed_ms, below_ms=first_start,
                              active_since_ms=wall - IDLE_STREAM_MS) if primed else []
         c.new_streams.clear()
         before = self.stats.by_kind.get("head", 0)
-        await self._advance_head(logs, c, wall, budget, first_start)
+        # A head read from the sealed edge is the sweep's read too (see `_sweep`).
+        c.covered_cutoff = None
+        covers = c.primed and first_start <= c.sealed_ms and self.clock.calibrated
+        cutoff = self._cutoff() if covers else None
+        c.covered_below = wall - self.overlap_ms
+        await self._advance_head(logs, c, wall, budget, first_start, cutoff)
+        c.covered_cutoff = cutoff
         c.head_new = self.stats.by_kind.get("head", 0) - before
         banded = {name for _, names in bands for name in names}
         new = [name for name in dict.fromkeys(c.new_streams) if name not in banded]
@@ -222,7 +232,7 @@ class LogFollower:
                     mark.checked_ms = wall
 
     async def _advance_head(self, logs: Any, c: GroupCursor, wall: int, budget: int,
-                            first_start: int) -> None:
+                            first_start: int, cover_cutoff: int | None) -> None:
         """Read forward from the head to now, a window of about a page at a time."""
         target = wall + FUTURE_SKEW_MS
         read_total = 0
@@ -241,15 +251,19 @@ class LogFollower:
                 return
             # Following windows are a second or two wide: page through them. Only a
             # history window may be wide enough to be worth cutting.
+            sealing = history and start <= c.sealed_ms
+            cutoff = self._cutoff() if sealing and self.clock.calibrated else NEVER
             end, read = await self._read(logs, c, start, end, wall, "head",
-                                         min_end=max(start, c.next_ms) if history else end)
+                                         min_end=max(start, c.next_ms) if history else end,
+                                         cutoff=cutoff if sealing else cover_cutoff,
+                                         capture_below=NEVER if sealing else c.covered_below)
             read_total += read
             # Density over the part of the window that can hold events (not the future).
             c.span_ms = next_span(c.span_ms, max(1, min(end, wall) - start + 1), read,
                                   self.page_limit)
             c.next_ms = max(c.next_ms, end + 1)
-            if history and start <= c.sealed_ms:
-                c.seal(end + 1)
+            if sealing:
+                c.seal(end + 1, cutoff)
             start = None
             if end >= target:
                 c.caught_up = True
@@ -260,6 +274,9 @@ class LogFollower:
         seal_to = min(wall - self.overlap_ms, c.next_ms)
         if seal_to <= c.sealed_ms:
             return
+        if c.covered_cutoff is not None:  # this poll's head read it all: no second read
+            c.seal(min(seal_to, c.covered_below), c.covered_cutoff)
+            return
         if (seal_to - c.sealed_ms < self.sweep_interval_ms
                 and c.seen.count_between(c.sealed_ms, seal_to - 1) < self.page_limit // 2):
             return
@@ -267,39 +284,53 @@ class LogFollower:
         while c.sealed_ms < seal_to and read_total < budget:
             start = c.sealed_ms
             end = c.seen.end_for(start, seal_to - 1, self.page_limit * 4 // 5)
-            end, read = await self._read(logs, c, start, end, wall, "sweep")
+            cutoff = self._cutoff()
+            end, read = await self._read(logs, c, start, end, wall, "sweep", cutoff=cutoff)
             read_total += read
-            c.seal(end + 1)
+            c.seal(end + 1, cutoff)
+
+    def _cutoff(self) -> int:  # a read starting now sees what was ingested up to this
+        return self.clock.now() - late.SEARCH_LAG_MS
+
+    def _request(self, c: GroupCursor, start: int, end: int,
+                 streams: Sequence[str] | None = None) -> dict[str, Any] | None:
+        """None when every stream the follower was given is missing from the group."""
+        if not streams and self.stream_names and c.missing_streams:
+            streams = [n for n in self.stream_names if n not in c.missing_streams]
+            if not streams:
+                return None
+        return window.filter_request(c.group, start, end, self.page_limit, self.filter_pattern,
+                              streams or self.stream_names)
 
     async def _read(self, logs: Any, c: GroupCursor, start: int, end: int, wall: int,
                     kind: str, streams: Sequence[str] | None = None,
-                    min_end: int | None = None) -> tuple[int, int]:
+                    min_end: int | None = None, cutoff: int | None = None,
+                    capture_below: int = NEVER) -> tuple[int, int]:
         """Record the events of [start, end] (inclusive, as the API's bounds are) not seen
         before, paging through nextToken. A first page that is full makes the window narrower
         (bounded windows), never below `min_end`, so the end actually read is returned, with
         the number of events read."""
         floor = start if min_end is None else min_end
-        request: dict[str, Any] = {"logGroupName": c.group, "startTime": start,
-                                   "endTime": end, "limit": self.page_limit}
-        if self.filter_pattern:
-            request["filterPattern"] = self.filter_pattern
-        names = streams or self.stream_names
-        if names:
-            request["logStreamNames"] = list(names)
+        request = self._request(c, start, end, streams)
         read = new = narrowings = 0
         first = True
-        while True:
-            page = await logs.filter_log_events(**request)
+        while request is not None:
+            page = await filter_page(logs, request, c.missing_streams)
             self.stats.api_calls += 1
+            if page is None:
+                break
             events = page.get("events", ())
+            self.clock.observe(page, events)
             read += len(events)
             new += c.record(events, self._pending, wall)
+            if cutoff is not None:
+                late.capture(c, events, cutoff, capture_below)
             token = page.get("nextToken")
             if (first and token and end > floor and narrowings < MAX_NARROWINGS
                     and len(events) >= self.page_limit
-                    and _covered(events, start) < (end - start) // 4):
+                    and window.covered_ms(events, start) < (end - start) // 4):
                 # The window holds several pages: cut it rather than page through it.
-                end = max(floor, _narrower_end(events, start, end))
+                end = max(floor, window.narrower_end(events, start, end))
                 request["endTime"] = end
                 narrowings += 1
                 self.stats.narrowed_windows += 1
@@ -325,16 +356,10 @@ class LogFollower:
         if not pending:
             return []
         marks = [c.next_ms for c in self.cursors if c.error is None]
-        if not marks or len(pending) > 4 * self.events_per_poll:
-            ready, self._pending = pending, []
-        else:
-            watermark = min(marks)
-            ready = [e for e in pending if e.timestamp < watermark]
-            self._pending = [e for e in pending if e.timestamp >= watermark] if (
-                len(ready) != len(pending)) else []
+        ready, self._pending = window.split_ready(pending, marks, 4 * self.events_per_poll)
         if not ready:
             return []
-        ready.sort(key=_timestamp)  # stable: keeps each stream's own order
+        ready.sort(key=attrgetter("timestamp"))  # stable: keeps each stream's own order
         newest = self._emitted_ms
         if ready[0].timestamp < newest:
             late = sum(1 for e in ready if e.timestamp < newest)
@@ -345,26 +370,13 @@ class LogFollower:
         return ready
 
 
-def _covered(events: Sequence[dict], start: int) -> int:
-    """How many ms above `start` a page's newest event lies."""
-    return max(e["timestamp"] for e in events) - start
-
-
-def _narrower_end(events: Sequence[dict], start: int, end: int) -> int:
-    """Where to cut a window whose first page came back full: just below the newest timestamp
-    the page holds (interleaved pages usually run in time order), else the middle."""
-    newest = max(e["timestamp"] for e in events)
-    if start < newest <= end:
-        return newest - 1
-    return start + (end - start) // 2
-
-
 @dataclass(frozen=True)
 class LogBatch:
     """What one poll of the log probe brought: new events only."""
 
     groups: tuple[str, ...]
     events: tuple[LogEvent, ...]
+    loss_risk: str = ""  # why an event may be missed (LogFollower.loss_risk), else empty
 
 
 class LogsProbe(Probe[LogBatch]):
@@ -381,7 +393,7 @@ class LogsProbe(Probe[LogBatch]):
 
     async def collect(self) -> LogBatch:
         events = await self.follower.poll()
-        return LogBatch(tuple(self.follower.groups), tuple(events))
+        return LogBatch(tuple(self.follower.groups), tuple(events), self.follower.loss_risk)
 
     def next_interval(self, result: ProbeResult[LogBatch]) -> float:
         """Catching up (a long --since, a burst): come back at once, not in `interval_s`."""

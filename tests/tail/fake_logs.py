@@ -7,13 +7,15 @@ Semantics kept: startTime/endTime are inclusive; results are interleaved across 
 timestamp order (optionally only roughly: "does not always return events in time order");
 `limit` + `nextToken` pages (a token is a position in the window as it is *now*, so events that
 become visible between pages shift it, as on AWS); a page can be empty while a token remains;
-an event is visible only from its `visible_at` on (late ingestion).
+an event is visible only from its `visible_at` on (late ingestion); each answer carries the
+store's time in an HTTP Date header (whole seconds), as AWS's do.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 
@@ -40,6 +42,7 @@ class FakeLogs:
     disorder_ms: int = 0  # > 0: order inside each bucket of this many ms is random
     empty_page_rate: float = 0.0
     seed: int = 0
+    send_date: bool = True  # answer with an HTTP Date header (whole seconds of `now`)
     events: list[FakeEvent] = field(default_factory=list)
     calls: int = 0
 
@@ -70,10 +73,13 @@ class FakeLogs:
             window.sort(key=lambda e: e.timestamp)
         token = kw.get("nextToken")
         offset = int(token.split(":")[0]) if token else 0
+        meta = {"HTTPHeaders": {"date": formatdate(self.now // 1000, usegmt=True)}} if (
+            self.send_date) else {}
         if token is not None and self._rng.random() < self.empty_page_rate:
-            return {"events": [], "nextToken": f"{offset}:{self.calls}"}
+            return {"events": [], "nextToken": f"{offset}:{self.calls}",
+                    "ResponseMetadata": meta}
         page = window[offset:offset + limit]
-        out: dict[str, Any] = {"events": [
+        out: dict[str, Any] = {"ResponseMetadata": meta, "events": [
             {"logStreamName": e.stream, "timestamp": e.timestamp, "message": e.message,
              "ingestionTime": e.visible_at, "eventId": e.event_id} for e in page]}
         if offset + limit < len(window):

@@ -98,3 +98,16 @@ async def test_pause_filter_invert_context_save_and_older(log_groups, aws, tmp_p
         await pilot.press("escape", "o")
         await wait_for(pilot, lambda: any("old 0" in line for line in log.lines))
         assert "paused" in status(app)
+
+
+async def test_the_status_line_says_when_loss_is_possible(log_groups, aws, tmp_path):
+    """An event CloudWatch ingested 70 s after its timestamp (beyond the 60 s window): later
+    ones like it may be missed, and the view says so."""
+    group = log_groups.create(["ecs/app/t1"])
+    log_groups.put(group, "ecs/app/t1", [(now_ms() - 70_000, "flushed late")])
+    app = open_view(aws, group, tmp_path, now_ms() - 120_000)
+    async with app.run_test(size=(160, 24)) as pilot:
+        log = app.screen.query_one(TailLog)
+        await wait_for(pilot, lambda: len(log.entries) == 1)
+        await wait_for(pilot, lambda: "loss possible" in status(app))
+        assert "events arrive up to 70 s late (window 60 s)" in status(app)

@@ -41,9 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="only this ECS task's own streams (from its task definition)")
     parser.add_argument("--interval", type=float, default=1.0, metavar="SECONDS",
                         help="seconds between polls when following (default 1)")
-    parser.add_argument("--overlap", type=float, default=30.0, metavar="SECONDS",
+    parser.add_argument("--overlap", type=float, default=None, metavar="SECONDS",
                         help="how late (after its own timestamp) an event may arrive and "
-                        "still be printed exactly once (default 30)")
+                        "still be printed promptly, exactly once (default: the config's "
+                        "logs_overlap_s, else 60)")
     parser.add_argument("--list-groups", nargs="?", const="/ecs/", metavar="PREFIX",
                         help="list the log groups under PREFIX (default /ecs/) and exit")
 
@@ -62,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--since {args.since} is before 1970-01-01, where CloudWatch Logs "
                          "begins: give a later time, e.g. 30d or 2026-11-01T00:00:00Z")
     env = resolve(flags_from(args))
+    if args.overlap is None:
+        args.overlap = env.logs_overlap_s
     return asyncio.run(_main(env, args, since_ms))
 
 
@@ -77,8 +80,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     if not (math.isfinite(args.interval) and 0.2 <= args.interval <= 3600):
         raise UsageError("--interval must be between 0.2 and 3600 seconds (API quotas are "
                          "shared)")
-    if not 2 <= args.overlap <= 3600:
-        raise UsageError("--overlap must be between 2 and 3600 seconds")
+    if args.overlap is not None and not 2 <= args.overlap <= 3600:
+        raise UsageError("--overlap must be between 2 and 3600 seconds (also logs_overlap_s "
+                         "in the config)")
     if (args.invert or args.context) and not args.grep:
         raise UsageError("--invert and --context work with --grep TEXT")
     grep = LineFilter(args.grep)

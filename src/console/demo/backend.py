@@ -61,6 +61,9 @@ INTERNALS = (
     "moto.cloudwatch.models: Alarm.rule/.state_updated_timestamp (composite: rule set)",
     "werkzeug.serving: BaseWSGIServer.app (the WSGI app every request goes through)",
     "moto.ecs.models: ecs_backends[account][region].tasks[cluster] (dict by task ARN)",
+    "moto.logs.models: LogGroup.filter_log_events(self, log_group_name, log_stream_names, ...)",
+    "moto.logs.models: LogGroup.streams (dict name -> LogStream)",
+    "moto.logs.exceptions: ResourceNotFoundException(msg)",
 )
 
 _UNHEALTHY_REASON = "Target.ResponseCodeMismatch"
@@ -432,3 +435,31 @@ def set_targets_healthy(target_ids: Iterable[str]) -> None:
     """Undo `set_targets_unhealthy` for these targets."""
     for target_id in target_ids:
         _unhealthy_targets.pop(target_id, None)
+
+
+# -- strict logs ----------------------------------------------------------------------------
+
+def strict_log_stream_names(enabled: bool = True) -> None:
+    """Make FilterLogEvents reject a request naming a stream that does not exist, as AWS does
+    (ResourceNotFoundException for the whole request); moto ignores unknown names. A piece of
+    the emulator's strict mode: the strict-mode switch turns it on with the rest."""
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.models import LogGroup
+
+    current = LogGroup.filter_log_events
+    original = getattr(current, "__wrapped__", current)
+    if not enabled:
+        LogGroup.filter_log_events = original  # type: ignore[method-assign]
+        return
+    if getattr(current, _PATCH_MARK, False):
+        return
+
+    def filter_log_events(self: LogGroup, log_group_name: str, log_stream_names: list[str],
+                          *args: Any, **kwargs: Any) -> Any:
+        if any(name not in self.streams for name in log_stream_names or ()):
+            raise ResourceNotFoundException("The specified log stream does not exist.")
+        return original(self, log_group_name, log_stream_names, *args, **kwargs)
+
+    setattr(filter_log_events, _PATCH_MARK, True)
+    filter_log_events.__wrapped__ = original  # type: ignore[attr-defined]
+    LogGroup.filter_log_events = filter_log_events  # type: ignore[method-assign]

@@ -217,6 +217,8 @@ class LogViewScreen(Screen):
         if self.follower is not None and self.follower.behind:
             text.append(f"  catching up ({self.follower.lag_ms() // 1000}s behind)",
                         style="yellow")
+        if self.follower is not None and self.follower.loss_risk:
+            text.append(f"  ⚠ loss possible: {self.follower.loss_risk}", style="yellow")
         self.query_one("#tail-status", Static).update(text)
 
     # ---------------------------------------------------------------- keys

@@ -1,19 +1,28 @@
 """Count recent log events matching a pattern, as the guide's `filter-log-events` steps do.
 
-One bounded search: a time window and a small page limit, at most a few pages. FilterLogEvents
-is limited to ~10 calls/s per account and region (shared with everyone during an outage), so
-diagnostics ask "is there any, and what does the newest say", never "fetch them all".
+One bounded search: a time window and a small page limit, at most `MAX_CALLS` requests.
+FilterLogEvents is limited to ~10 calls/s per account and region (shared with everyone during an
+outage), so diagnostics ask "is there any, and what does the newest say", never "fetch them all".
+
+FilterLogEvents returns the *oldest* events first, and may return empty pages that still carry
+a nextToken. So the search walks back from now in windows (1 min, then 4x wider each time): the
+first window that holds events gives the newest line (a window with more than a page is
+narrowed towards now first). A read cut short before it covered the window, with nothing found,
+is `unknown`: not evidence that the group was silent.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from probes.diagnostics.inputs import DiagnosticInputs
 
 PAGE_LIMIT = 50
-MAX_PAGES = 4
+MAX_CALLS = 8
+FIRST_SPAN_MS = 60_000
+MIN_SPAN_MS = 1_000
 
 
 @dataclass(frozen=True)
@@ -22,15 +31,22 @@ class LogMatches:
     pattern: str
     since: datetime
     count: int
-    capped: bool  # more matched than were counted
+    capped: bool  # more matched than were counted, or the window was not read to its end
     newest: str = ""
     newest_at: datetime | None = None
 
     window: timedelta = timedelta(hours=1)
 
+    @property
+    def unknown(self) -> bool:
+        """Nothing found, but the read stopped before it covered the window."""
+        return self.count == 0 and self.capped
+
     def describe(self) -> str:
-        """``12 in the last 60 min`` / ``50+ in ...``."""
+        """``12 in the last 60 min`` / ``50+ in ...`` / ``unknown for ...``."""
         minutes = int(self.window.total_seconds() // 60)
+        if self.unknown:
+            return f"unknown for the last {minutes} min (the search was cut short)"
         return f"{self.count}{'+' if self.capped else ''} in the last {minutes} min"
 
 
@@ -38,25 +54,54 @@ async def search(inputs: DiagnosticInputs, group: str, pattern: str,
                  window: timedelta) -> LogMatches:
     """Events of `group` matching `pattern` within `window` before now (newest kept)."""
     logs = await inputs.ctx.client("logs")
-    since = inputs.now - window
-    request = {"logGroupName": group, "startTime": int(since.timestamp() * 1000),
-               "endTime": int(inputs.now.timestamp() * 1000), "limit": PAGE_LIMIT}
-    if pattern:  # no pattern: every event counts
-        request["filterPattern"] = pattern
-    count = 0
-    newest: tuple[int, str] = (0, "")
-    for _ in range(MAX_PAGES):
+    return await search_group(logs, group, pattern, inputs.now, window)
+
+
+async def search_group(logs: Any, group: str, pattern: str, now: datetime,
+                       window: timedelta) -> LogMatches:
+    """`search` with a logs client: newest first, in windows walking back from `now`."""
+    since = now - window
+    floor, end = int(since.timestamp() * 1000), int(now.timestamp() * 1000)
+    span, calls, count, capped = FIRST_SPAN_MS, 0, 0, False
+    newest: dict[str, Any] | None = None
+    while end >= floor:
+        if calls >= MAX_CALLS:
+            capped = True
+            break
+        start = max(floor, end - span + 1)
+        request = {"logGroupName": group, "startTime": start, "endTime": end,
+                   "limit": PAGE_LIMIT}
+        if pattern:  # no pattern: every event counts
+            request["filterPattern"] = pattern
+        events, more, used = await _first_page(logs, request, MAX_CALLS - calls)
+        calls += used
+        if events and more and newest is None and span > MIN_SPAN_MS:
+            span = max(MIN_SPAN_MS, span // 8)  # a busy window: look nearer to now first
+            continue
+        if events and newest is None:
+            newest = max(events, key=lambda e: e.get("timestamp", 0))
+        count += len(events)
+        if more or count >= PAGE_LIMIT:
+            count, capped = min(count, PAGE_LIMIT), True  # shown as "50+"
+            break
+        end, span = start - 1, span * 4
+    stamp = newest.get("timestamp", 0) if newest else 0
+    return LogMatches(group, pattern, since, count, capped,
+                      newest.get("message", "") if newest else "", _when(stamp), window)
+
+
+async def _first_page(logs: Any, request: dict[str, Any], budget: int
+                      ) -> tuple[list[dict[str, Any]], bool, int]:
+    """The first non-empty page of a window (empty pages with a token are skipped, within
+    `budget` calls): (events, whether more remain, calls made)."""
+    used = 0
+    while True:
         page = await logs.filter_log_events(**request)
-        for event in page.get("events", []):
-            count += 1
-            if event.get("timestamp", 0) >= newest[0]:
-                newest = (event.get("timestamp", 0), event.get("message", ""))
-        token = page.get("nextToken")
-        if not token or count >= PAGE_LIMIT:
-            return LogMatches(group, pattern, since, count, bool(token), newest[1],
-                              _when(newest[0]), window)
+        used += 1
+        events, token = list(page.get("events", ())), page.get("nextToken")
+        if events or not token or used >= budget:
+            return events, bool(token), used
         request["nextToken"] = token
-    return LogMatches(group, pattern, since, count, True, newest[1], _when(newest[0]), window)
 
 
 def _when(ms: int) -> datetime | None:

@@ -151,7 +151,8 @@ async def check_logs(inputs: DiagnosticInputs) -> list[Finding]:
     running = service.running if service is not None else 0
     recent = None
     if running and group in existing:
-        recent = (await search(inputs, group, "", timedelta(minutes=SILENCE_MINUTES))).count
+        matches = await search(inputs, group, "", timedelta(minutes=SILENCE_MINUTES))
+        recent = None if matches.unknown else matches.count  # a cut-short read proves nothing
     return evaluate_logs(LogSetup(spec.arn, inputs.ctx.region, containers, frozenset(existing),
                                   stack_groups, spec.execution_role_arn, decision, running,
                                   recent))

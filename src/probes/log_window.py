@@ -1,0 +1,61 @@
+"""The tail engine's counters, the shape of its requests, and how it cuts a window whose first
+page came back full (kept apart from `probes.logs` so that each stays small)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class FollowStats:
+    polls: int = 0
+    api_calls: int = 0
+    events_read: int = 0  # including re-reads
+    events_emitted: int = 0
+    late_events: int = 0  # emitted after a newer event: a naive tailer would have lost them
+    swept_events: int = 0  # found only by the sweep
+    stream_events: int = 0  # found by a lagging-stream read
+    narrowed_windows: int = 0  # a window held more than a page and was cut
+    forced_seals: int = 0  # the dedupe cap was hit: the guarantee shrank
+    rescued_events: int = 0  # found by the late re-read, after their timestamps were sealed
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def covered_ms(events: Sequence[dict], start: int) -> int:
+    """How many ms above `start` a page's newest event lies."""
+    return max(e["timestamp"] for e in events) - start
+
+
+def narrower_end(events: Sequence[dict], start: int, end: int) -> int:
+    """Where to cut a window whose first page came back full: just below the newest timestamp
+    the page holds (interleaved pages usually run in time order), else the middle."""
+    newest = max(e["timestamp"] for e in events)
+    if start < newest <= end:
+        return newest - 1
+    return start + (end - start) // 2
+
+
+def filter_request(group: str, start: int, end: int, limit: int, pattern: str | None,
+                   streams: Sequence[str] | None) -> dict[str, Any]:
+    """FilterLogEvents' arguments for the inclusive window [start, end]."""
+    request: dict[str, Any] = {"logGroupName": group, "startTime": start, "endTime": end,
+                               "limit": limit}
+    if pattern:
+        request["filterPattern"] = pattern
+    if streams:
+        request["logStreamNames"] = list(streams)
+    return request
+
+
+def split_ready(pending: list, marks: Sequence[int], most: int) -> tuple[list, list]:
+    """(ready, still pending): the events below every healthy group's head mark (`marks`;
+    all when none is healthy or more than `most` wait)."""
+    if not marks or len(pending) > most:
+        return pending, []
+    watermark = min(marks)
+    ready = [e for e in pending if e.timestamp < watermark]
+    if len(ready) == len(pending):
+        return ready, []
+    return ready, [e for e in pending if e.timestamp >= watermark]
