@@ -79,15 +79,17 @@ def scenario(emulator: Emulator) -> Iterator[Callable[[str], ScenarioHandle]]:
 @pytest.fixture
 def strict_emulator(scenario) -> Iterator[Callable[[str], ScenarioHandle]]:
     """`scenario`, with the emulator answering as AWS does where moto is lenient: stack events
-    and ListTasks paged at 100, composite alarms served and AlarmTypes honoured. Turned off
-    after the test."""
+    and ListTasks paged at 100, composite alarms served and AlarmTypes honoured, unknown log
+    stream names refused. Turned off after the test."""
     from console.demo import backend
 
     backend.enable_strict_paging_and_alarms()
+    backend.strict_log_stream_names(True)
     try:
         yield scenario
     finally:
         backend.enable_strict_paging_and_alarms(False)
+        backend.strict_log_stream_names(False)
 
 
 @pytest.fixture

@@ -7,15 +7,15 @@ and the normal API calls then return them. They are internal structures of moto 
 in pyproject.toml); tests/demo/test_backend.py fails loudly, naming the internal, when an
 upgrade moves one. `INTERNALS` lists them for that test.
 
-Datetimes given here are aware (UTC); moto stores naive UTC, so they are converted.
+Datetimes given here are aware (UTC); moto stores naive UTC, so they are converted. The
+emulator's strict mode (`strict.py`) and training mode's request observer (`observe.py`) live in
+this package too, under the same rules.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +23,6 @@ from typing import Any
 from moto.acm.models import acm_backends
 from moto.cloudformation.models import Event, cloudformation_backends
 from moto.cloudwatch.models import cloudwatch_backends
-from moto.core.responses import ActionResult
 from moto.ecs.models import ecs_backends
 from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
 from moto.s3.models import s3_backends
@@ -284,146 +283,6 @@ def mark_certificate_issued(certificate_arn: str, region: str = REGION) -> None:
     acm_backends[ACCOUNT_ID][region].get_certificate(certificate_arn).status = "ISSUED"
 
 
-# -- strict mode: paging and alarms as AWS does them ------------------------------------------
-# moto returns every DescribeStackEvents event and every ListTasks ARN in one page, serves no
-# PutCompositeAlarm and ignores DescribeAlarms' AlarmTypes. With strict paging and alarms on,
-# the same calls answer as AWS does: 100 stack events a page, ListTasks at most 100 a page
-# (maxResults honoured), composite alarms stored, and only the AlarmTypes asked for (AWS's
-# default: metric alarms only). Off by default; `enable_strict_paging_and_alarms()` turns it on.
-
-STACK_EVENTS_PAGE = 100
-LIST_TASKS_PAGE = 100
-_strict = {"paging_and_alarms": False}
-_STRICT_MARK = "_incident_console_strict"
-
-
-def _page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], str | None]:
-    start = int(token) if token and token.isdigit() else 0
-    end = start + size
-    return items[start:end], (str(end) if end < len(items) else None)
-
-
-def _strict_describe_stack_events(self: Any) -> Any:
-    events = self.cloudformation_backend.describe_stack_events(
-        self._get_param("StackName"))[::-1]
-    page, token = _page(events, self._get_param("NextToken"), STACK_EVENTS_PAGE)
-    return ActionResult({"StackEvents": page, **({"NextToken": token} if token else {})})
-
-
-def _strict_list_tasks(self: Any) -> Any:
-    tasks = self.ecs_backend.list_tasks(
-        self._get_param("cluster", "default"), self._get_param("containerInstance"),
-        self._get_param("family"), self._get_param("startedBy"),
-        self._get_param("serviceName"), self._get_param("desiredStatus"))
-    size = min(int(self._get_param("maxResults") or LIST_TASKS_PAGE), LIST_TASKS_PAGE)
-    page, token = _page([t.task_arn for t in tasks], self._get_param("nextToken"), size)
-    return ActionResult({"taskArns": page, **({"nextToken": token} if token else {})})
-
-
-def _strict_describe_alarms(self: Any, original: Any) -> Any:
-    result = original(self)
-    types = self._get_param("AlarmTypes") or ["MetricAlarm"]
-    for alarm in result.result.get("CompositeAlarms", []):  # what AWS serves for a composite
-        alarm.alarm_rule = alarm.rule
-    return ActionResult({key: value for key, value in result.result.items()
-                         if key.removesuffix("s") in types})
-
-
-def _switch(cls: Any, name: str, strict: Any) -> None:
-    """Route `cls.name` to `strict` while strict mode is on (installed once)."""
-    original = getattr(cls, name, None)
-    if getattr(original, _STRICT_MARK, False):
-        return
-
-    def dispatch(self: Any) -> Any:
-        if _strict["paging_and_alarms"]:
-            return strict(self, original) if name == "describe_alarms" else strict(self)
-        if original is None:
-            raise NotImplementedError(name)
-        return original(self)
-
-    setattr(dispatch, _STRICT_MARK, True)
-    setattr(cls, name, dispatch)
-
-
-def enable_strict_paging_and_alarms(on: bool = True) -> None:
-    """Page stack events and tasks at 100, store composite alarms, honour AlarmTypes."""
-    from moto.cloudformation.responses import CloudFormationResponse
-    from moto.cloudwatch.responses import CloudWatchResponse
-    from moto.ecs.responses import EC2ContainerServiceResponse
-
-    _switch(CloudFormationResponse, "describe_stack_events", _strict_describe_stack_events)
-    _switch(EC2ContainerServiceResponse, "list_tasks", _strict_list_tasks)
-    _switch(CloudWatchResponse, "describe_alarms", _strict_describe_alarms)
-    _switch(CloudWatchResponse, "put_composite_alarm", CloudWatchResponse.put_metric_alarm)
-    _strict["paging_and_alarms"] = on
-
-
-# -- training mode: what the server was asked, tasks that age out ---------------------------
-# (method, path, query string, headers, body) of a request moto answered with a 2xx.
-RequestListener = Callable[[str, str, str, dict[str, str], bytes], None]
-# The same, asked before moto: an XML body to answer with instead of moto, or None.
-RequestAnswerer = Callable[[str, str, str, dict[str, str], bytes], bytes | None]
-_LISTENER_ATTRIBUTE = "_incident_console_request_listener"
-
-
-def observe_requests(server: Any, listener: RequestListener | None,
-                     answerer: RequestAnswerer | None = None) -> None:
-    """Call `listener` for every request moto answers with a 2xx, on the request's thread,
-    after moto has handled it and before the answer is sent; `answerer` first, for a request
-    moto cannot serve on the demo's resources. None stops observing. Neither may raise (a
-    failure is swallowed: the client still gets moto's answer)."""
-    wsgi_server = server._server
-    app = wsgi_server.app
-    if not hasattr(app, _LISTENER_ATTRIBUTE):
-        app = _ObservedApp(app)
-        wsgi_server.app = app
-    setattr(app, _LISTENER_ATTRIBUTE, listener)
-    app.answerer = answerer if listener is not None else None
-
-
-class _ObservedApp:
-    """moto's WSGI app, wrapped: reads the body once, hands the request on, then tells the
-    listener about a successful one."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self._incident_console_request_listener: RequestListener | None = None
-        self.answerer: RequestAnswerer | None = None
-
-    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
-        listener = self._incident_console_request_listener
-        if listener is None or environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            return self.app(environ, start_response)
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        headers = {key[5:].replace("_", "-").lower(): str(value)
-                   for key, value in environ.items() if key.startswith("HTTP_")}
-        headers["content-type"] = environ.get("CONTENT_TYPE", "")
-        request = (environ["REQUEST_METHOD"], environ.get("PATH_INFO", ""),
-                   environ.get("QUERY_STRING", ""), headers, body)
-        answerer, instead = self.answerer, None
-        if answerer is not None:
-            with contextlib.suppress(Exception):
-                instead = answerer(*request)
-        if instead is not None:
-            start_response("200 OK", [("Content-Type", "text/xml"),
-                                      ("Content-Length", str(len(instead)))])
-            return [instead]
-        status: list[str] = []
-
-        def recording_start_response(code: str, headers: Any, *args: Any) -> Any:
-            status.append(code)
-            return start_response(code, headers, *args)
-
-        answer = self.app(environ, recording_start_response)
-        if status and status[0].startswith("2"):
-            with contextlib.suppress(Exception):
-                listener(*request)
-        return answer
-
-
 def forget_tasks(cluster: str, task_arns: Iterable[str], region: str = REGION) -> None:
     """Drop stopped tasks, as ECS does after about an hour (training mode fast-forwards)."""
     tasks = ecs_backends[ACCOUNT_ID][region].tasks.get(cluster, {})
@@ -437,29 +296,17 @@ def set_targets_healthy(target_ids: Iterable[str]) -> None:
         _unhealthy_targets.pop(target_id, None)
 
 
-# -- strict logs ----------------------------------------------------------------------------
+# The strict mode and training's request observer live beside this module (same rules: moto
+# internals, listed in INTERNALS above).
+from console.demo.backend.observe import (  # noqa: E402
+    RequestAnswerer,
+    RequestListener,
+    observe_requests,
+)
+from console.demo.backend.strict import (  # noqa: E402
+    enable_strict_paging_and_alarms,
+    strict_log_stream_names,
+)
 
-def strict_log_stream_names(enabled: bool = True) -> None:
-    """Make FilterLogEvents reject a request naming a stream that does not exist, as AWS does
-    (ResourceNotFoundException for the whole request); moto ignores unknown names. A piece of
-    the emulator's strict mode: the strict-mode switch turns it on with the rest."""
-    from moto.logs.exceptions import ResourceNotFoundException
-    from moto.logs.models import LogGroup
-
-    current = LogGroup.filter_log_events
-    original = getattr(current, "__wrapped__", current)
-    if not enabled:
-        LogGroup.filter_log_events = original  # type: ignore[method-assign]
-        return
-    if getattr(current, _PATCH_MARK, False):
-        return
-
-    def filter_log_events(self: LogGroup, log_group_name: str, log_stream_names: list[str],
-                          *args: Any, **kwargs: Any) -> Any:
-        if any(name not in self.streams for name in log_stream_names or ()):
-            raise ResourceNotFoundException("The specified log stream does not exist.")
-        return original(self, log_group_name, log_stream_names, *args, **kwargs)
-
-    setattr(filter_log_events, _PATCH_MARK, True)
-    filter_log_events.__wrapped__ = original  # type: ignore[attr-defined]
-    LogGroup.filter_log_events = filter_log_events  # type: ignore[method-assign]
+__all__ = ["RequestAnswerer", "RequestListener", "enable_strict_paging_and_alarms",
+           "observe_requests", "strict_log_stream_names"]

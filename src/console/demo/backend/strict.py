@@ -1,0 +1,116 @@
+"""The emulator's strict mode: where moto is lenient and AWS is not, answer as AWS does.
+
+Paging (stack events and ListTasks at 100 a page), composite alarms and DescribeAlarms'
+AlarmTypes, and FilterLogEvents refusing unknown stream names. Off by default; the tests'
+`strict_emulator` fixture turns it on. moto internals, listed in `backend.INTERNALS`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from moto.core.responses import ActionResult
+
+_PATCH_MARK = "_incident_console_demo_patch"
+
+# -- strict mode: paging and alarms as AWS does them ------------------------------------------
+# moto returns every DescribeStackEvents event and every ListTasks ARN in one page, serves no
+# PutCompositeAlarm and ignores DescribeAlarms' AlarmTypes. With strict paging and alarms on,
+# the same calls answer as AWS does: 100 stack events a page, ListTasks at most 100 a page
+# (maxResults honoured), composite alarms stored, and only the AlarmTypes asked for (AWS's
+# default: metric alarms only). Off by default; `enable_strict_paging_and_alarms()` turns it on.
+
+STACK_EVENTS_PAGE = 100
+LIST_TASKS_PAGE = 100
+_strict = {"paging_and_alarms": False}
+_STRICT_MARK = "_incident_console_strict"
+
+
+def _page(items: list[Any], token: str | None, size: int) -> tuple[list[Any], str | None]:
+    start = int(token) if token and token.isdigit() else 0
+    end = start + size
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
+def _strict_describe_stack_events(self: Any) -> Any:
+    events = self.cloudformation_backend.describe_stack_events(
+        self._get_param("StackName"))[::-1]
+    page, token = _page(events, self._get_param("NextToken"), STACK_EVENTS_PAGE)
+    return ActionResult({"StackEvents": page, **({"NextToken": token} if token else {})})
+
+
+def _strict_list_tasks(self: Any) -> Any:
+    tasks = self.ecs_backend.list_tasks(
+        self._get_param("cluster", "default"), self._get_param("containerInstance"),
+        self._get_param("family"), self._get_param("startedBy"),
+        self._get_param("serviceName"), self._get_param("desiredStatus"))
+    size = min(int(self._get_param("maxResults") or LIST_TASKS_PAGE), LIST_TASKS_PAGE)
+    page, token = _page([t.task_arn for t in tasks], self._get_param("nextToken"), size)
+    return ActionResult({"taskArns": page, **({"nextToken": token} if token else {})})
+
+
+def _strict_describe_alarms(self: Any, original: Any) -> Any:
+    result = original(self)
+    types = self._get_param("AlarmTypes") or ["MetricAlarm"]
+    for alarm in result.result.get("CompositeAlarms", []):  # what AWS serves for a composite
+        alarm.alarm_rule = alarm.rule
+    return ActionResult({key: value for key, value in result.result.items()
+                         if key.removesuffix("s") in types})
+
+
+def _switch(cls: Any, name: str, strict: Any) -> None:
+    """Route `cls.name` to `strict` while strict mode is on (installed once)."""
+    original = getattr(cls, name, None)
+    if getattr(original, _STRICT_MARK, False):
+        return
+
+    def dispatch(self: Any) -> Any:
+        if _strict["paging_and_alarms"]:
+            return strict(self, original) if name == "describe_alarms" else strict(self)
+        if original is None:
+            raise NotImplementedError(name)
+        return original(self)
+
+    setattr(dispatch, _STRICT_MARK, True)
+    setattr(cls, name, dispatch)
+
+
+def enable_strict_paging_and_alarms(on: bool = True) -> None:
+    """Page stack events and tasks at 100, store composite alarms, honour AlarmTypes."""
+    from moto.cloudformation.responses import CloudFormationResponse
+    from moto.cloudwatch.responses import CloudWatchResponse
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    _switch(CloudFormationResponse, "describe_stack_events", _strict_describe_stack_events)
+    _switch(EC2ContainerServiceResponse, "list_tasks", _strict_list_tasks)
+    _switch(CloudWatchResponse, "describe_alarms", _strict_describe_alarms)
+    _switch(CloudWatchResponse, "put_composite_alarm", CloudWatchResponse.put_metric_alarm)
+    _strict["paging_and_alarms"] = on
+
+
+# -- strict logs ----------------------------------------------------------------------------
+
+def strict_log_stream_names(enabled: bool = True) -> None:
+    """Make FilterLogEvents reject a request naming a stream that does not exist, as AWS does
+    (ResourceNotFoundException for the whole request); moto ignores unknown names. A piece of
+    the emulator's strict mode: the strict-mode switch turns it on with the rest."""
+    from moto.logs.exceptions import ResourceNotFoundException
+    from moto.logs.models import LogGroup
+
+    current = LogGroup.filter_log_events
+    original = getattr(current, "__wrapped__", current)
+    if not enabled:
+        LogGroup.filter_log_events = original  # type: ignore[method-assign]
+        return
+    if getattr(current, _PATCH_MARK, False):
+        return
+
+    def filter_log_events(self: LogGroup, log_group_name: str, log_stream_names: list[str],
+                          *args: Any, **kwargs: Any) -> Any:
+        if any(name not in self.streams for name in log_stream_names or ()):
+            raise ResourceNotFoundException("The specified log stream does not exist.")
+        return original(self, log_group_name, log_stream_names, *args, **kwargs)
+
+    setattr(filter_log_events, _PATCH_MARK, True)
+    filter_log_events.__wrapped__ = original  # type: ignore[attr-defined]
+    LogGroup.filter_log_events = filter_log_events  # type: ignore[method-assign]
