@@ -12,6 +12,7 @@ Computed from the latest good snapshot of each probe.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -53,7 +54,10 @@ class Verdict:
 def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None = None,
           targets: TargetHealthSnapshot | None = None,
           alarms: AlarmsSnapshot | None = None, costs: CostSnapshot | None = None,
-          datapath: DataPathSnapshot | None = None) -> Verdict:
+          datapath: DataPathSnapshot | None = None,
+          unseen: Mapping[str, str] | None = None) -> Verdict:
+    """`unseen` names the probes whose latest collection failed (probe -> the error in a few
+    words): the snapshots given for them are old, so the verdict never says OK on them."""
     down: list[str] = []
     degraded: list[str] = []
     attention = [*budget_reasons(costs), *(datapath.reasons if datapath is not None else ())]
@@ -93,15 +97,23 @@ def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None
     if stack is not None and stack.failed:
         degraded.append(f"stack {stack.status}")
 
+    blind = [f"cannot see {_SEEN[name]}: {why}" for name, why in (unseen or {}).items()
+             if name in _SEEN]
     if down:
-        return Verdict(Level.DOWN, tuple(down + degraded + attention))
+        return Verdict(Level.DOWN, tuple(down + degraded + attention + blind))
     if degraded:
-        return Verdict(Level.DEGRADED, tuple(degraded + attention))
+        return Verdict(Level.DEGRADED, tuple(degraded + attention + blind))
+    if blind:  # nothing bad in what we see, but we do not see the service or its targets
+        return Verdict(Level.UNKNOWN, tuple(blind + attention))
     if attention:
         return Verdict(Level.ATTENTION, tuple(attention + notes))
     if service is None and targets is None:
         return Verdict(Level.UNKNOWN, ("no service or target data yet",))
     return Verdict(Level.OK, tuple(notes))
+
+
+# The probes whose view the verdict stands on, in the words the header uses.
+_SEEN = {"ecs": "the ECS service", "targets": "the target health"}
 
 
 def budget_reasons(costs: CostSnapshot | None) -> list[str]:

@@ -53,6 +53,21 @@ def test_nothing_escalated_is_ok_without_reasons():
     assert (verdict.level, verdict.reasons, verdict.headline) == (Level.OK, (), "OK")
 
 
+def test_a_service_that_cannot_be_seen_is_never_ok():
+    # The ECS probe failed: its last snapshot is old, so "OK" would be a guess.
+    verdict = judge(targets=targets("healthy", "healthy"),
+                    unseen={"ecs": "access denied: ecs:DescribeServices"})
+    assert verdict.level is Level.UNKNOWN
+    assert verdict.reasons == ("cannot see the ECS service: access denied: "
+                               "ecs:DescribeServices",)
+
+
+def test_what_is_seen_to_be_down_stays_down_and_says_what_is_not_seen():
+    verdict = judge(targets=targets(), unseen={"targets": "throttled: x", "costs": "y"})
+    assert verdict.level is Level.DOWN
+    assert verdict.reasons[-1] == "cannot see the target health: throttled: x"
+
+
 def test_budget_exceeded_is_p2_with_its_figures_in_words():
     verdict = judge(targets=targets("healthy"), costs=costs(200, 248, 318))
     assert verdict.level is Level.ATTENTION and verdict.level.priority == "P2"

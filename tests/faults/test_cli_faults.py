@@ -63,9 +63,11 @@ def test_the_denied_action_is_the_one_named_by_status_json_and_check(cli):
     proxy.fail("elasticloadbalancing:DescribeTargetHealth", "denied")
     code, out, _ = run("status", "--json")
     assert code == 1
-    error = json.loads(out)["probes"]["targets"]["error"]
+    payload = json.loads(out)
+    error = payload["probes"]["targets"]["error"]
     assert (error["kind"], error["action"]) == ("access denied",
                                                 "elasticloadbalancing:DescribeTargetHealth")
+    assert payload["verdict"]["level"] == "UNKNOWN"  # never OK on what it could not see
     code, out, _ = run("check", "--json")
     assert code in (1, 2)
     report = json.loads(out)

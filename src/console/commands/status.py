@@ -108,5 +108,8 @@ def verdict_of(results):
         result = results.get(name)
         return result.data if result is not None and result.ok else None
 
+    unseen = {name: result.error.summary() for name, result in results.items()
+              if not result.ok and result.error is not None}
     return judge(stack=data("stack"), service=data("ecs"), targets=data("targets"),
-                 alarms=data("alarms"), costs=data("costs"), datapath=data("datapath"))
+                 alarms=data("alarms"), costs=data("costs"), datapath=data("datapath"),
+                 unseen=unseen)

@@ -123,7 +123,10 @@ class DashboardScreen(Screen):
         verdict = judge(stack=self.panes["stack"].data, service=self.panes["ecs"].data,
                         targets=self.panes["targets"].data, alarms=self.panes["alarms"].data,
                         costs=self.panes["costs"].data,
-                        datapath=self.verdict_inputs.get("datapath"))
+                        datapath=self.verdict_inputs.get("datapath"),
+                        unseen={name: pane.last_error.summary()
+                                for name, pane in self.panes.items()
+                                if pane.last_error is not None})
         for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
             header.verdict = verdict
 
