@@ -60,6 +60,7 @@ async def test_logs_pane_scrolled_up_stays_put_and_end_follows_again(tmp_path, r
         app.dashboard.apply(log_batch(1_200, 50))
         await pilot.pause(0.02)
         assert "INFO request 1249 served" not in last_log_line(app, read_screen)
+        assert "scrolled up: End follows the newest line" in read_screen(app)
         await pilot.press("end")
         app.dashboard.apply(log_batch(1_250, 50))
         await pilot.pause(0.02)
@@ -112,3 +113,27 @@ async def test_a_render_failure_is_shown_in_the_pane_and_retried(tmp_path, read_
         text = read_screen(app)
         assert not pane.stale and "display error" not in text
         assert "999.00 USD month to date" in text
+
+
+async def test_a_log_widget_that_drops_the_newest_line_makes_the_pane_stale(
+        tmp_path, read_screen, monkeypatch):
+    """A full buffer that keeps old lines instead of new ones must not pass for fresh."""
+    from textual.widgets import Log
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.dashboard.apply(log_batch(0, 100))
+        await pilot.pause(0.02)
+        keep = Log.write_lines
+        monkeypatch.setattr(Log, "write_lines",
+                            lambda self, lines, scroll_end=None: keep(self, [], scroll_end))
+        app.dashboard.apply(log_batch(100, 10))
+        await pilot.pause(0.02)
+        pane = app.dashboard.panes["logs"]
+        assert pane.stale and "STALE" in read_screen(app)
+        assert "did not keep the newest line" in read_screen(app)
+        monkeypatch.undo()
+        app.dashboard.apply(log_batch(110, 10))  # retried: the kept lines are drawn again
+        await pilot.pause(0.02)
+        assert not pane.stale
+        assert "INFO request 119 served" in last_log_line(app, read_screen)

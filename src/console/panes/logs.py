@@ -50,6 +50,9 @@ class FollowingLog(Log):
 
     def append(self, lines: list[str]) -> None:
         self.write_lines(lines, scroll_end=False)
+        if lines and (not self.lines or self.lines[-1] != lines[-1]):
+            # Never show an older line as the newest: the pane goes STALE (display error).
+            raise RuntimeError("the log widget did not keep the newest line")
         if self.following:
             self.scroll_end(animate=False, immediate=True, x_axis=False)
         self.refresh()
@@ -135,6 +138,9 @@ class LogsPane(Pane[LogBatch]):
         text.append(" · ")
         text.append(f"{self.errors} errors", style=BAD if self.errors else GOOD)
         text.append(f" · {', '.join(clean(g, limit=60) for g in data.groups)}", style=MUTED)
+        log = self.query(FollowingLog)
+        if log and not log.first().following:
+            text.append("  scrolled up: End follows the newest line", style="yellow")
         text.append("  (l: full log view)", style=MUTED)
         return text
 
