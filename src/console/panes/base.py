@@ -8,6 +8,7 @@ the pane's rows; Enter opens a row's detail.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -119,6 +120,8 @@ class Pane(Vertical, Generic[T]):
         if self.pending is not None:
             self.pending.append(result)
             return True
+        if not self.children:  # being removed (the app is closing): nothing to show it on
+            return True
         shown = (self.data, self.last_good_at)
         try:
             self.show(result)
@@ -130,7 +133,8 @@ class Pane(Vertical, Generic[T]):
             # message, sanitised, goes in the pane's error row.
             self.display_error = f"display error: {type(exc).__name__}"
             self.display_detail = str(exc)
-            self._show_error()
+            with contextlib.suppress(Exception):  # the border still says STALE
+                self._show_error()
             self.tick()
             return False
         if self.display_error is not None:
