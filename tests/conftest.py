@@ -123,8 +123,9 @@ def screen_text(app) -> str:
     return console.export_text()
 
 
-async def wait_until(pilot, predicate, timeout: float = 10.0, step: float = 0.05) -> None:
-    """Let the app run until `predicate()` holds; fail with a clear message otherwise."""
+async def wait_until(pilot, predicate, timeout: float = 60.0, step: float = 0.05) -> None:
+    """Let the app run until `predicate()` holds; fail with a clear message otherwise. The
+    timeout is generous: CI is a busy 2-core machine (a passing wait returns at once)."""
     waited = 0.0
     while not predicate():
         if waited >= timeout:

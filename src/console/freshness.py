@@ -40,7 +40,15 @@ def coarse_age(seconds: float) -> str:
 
 
 def judge_freshness(*, last_good_at: datetime | None, last_error: ProbeError | None,
-                    collecting: bool, interval_s: float, now: datetime) -> FreshnessView:
+                    collecting: bool, interval_s: float, now: datetime,
+                    display_error: str | None = None) -> FreshnessView:
+    """`display_error`: why the newest data could not be put on screen (then what is shown
+    is not the newest data, whatever the probe said)."""
+    if display_error is not None:
+        age_text = "no data" if last_good_at is None else coarse_age(
+            (now - last_good_at).total_seconds())
+        return FreshnessView(Freshness.STALE, f"STALE · {age_text} · {display_error}",
+                             last_error)
     if last_good_at is None:
         if last_error is not None:
             return FreshnessView(Freshness.STALE, f"STALE · no data · {last_error.summary()}",

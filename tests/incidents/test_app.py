@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import boto3
 from textual.command import CommandList
 
@@ -55,7 +57,8 @@ async def test_open_note_header_and_a_state_change_in_the_timeline(
         assert incident.opened_by == app.connection.identity.arn
         await pilot.pause(0.1)
         header = read_screen(app).splitlines()[1]
-        assert "P0 INCIDENT 0s" in header and "ALB 503s" in header
+        # The age ticks with the wall clock: on a busy machine it may already read 1s or 2s.
+        assert re.search(r"P0 INCIDENT \d+s\b", header) and "ALB 503s" in header
 
         await pilot.press("n", *"restarted the proxy", "enter")
         await until(pilot, lambda: "note" in timeline_kinds(app))

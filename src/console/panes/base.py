@@ -8,6 +8,8 @@ the pane's rows; Enter opens a row's detail.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +29,7 @@ from console.widgets.keyed_table import KeyedTable, Row
 from probes.errors import ErrorKind, ProbeError
 from probes.result import ProbeResult
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 SLOW_COLLECTION_S = 1.0
 
@@ -81,6 +84,13 @@ class Pane(Vertical, Generic[T]):
         self.collecting_since = 0.0
         self.filter_text = ""
         self.freshness = FreshnessView(Freshness.WAITING, "loading…")
+        # Results that arrive before the pane is composed (probes start before the UI is up)
+        # wait here and are shown once it is mounted.
+        self.pending: list[ProbeResult[T]] | None = []
+        # Why the newest result is not on screen (a rendering bug): the pane is STALE until a
+        # later result renders.
+        self.display_error: str | None = None
+        self.display_detail = ""
         self.border_title = f"{self.number} {self.title}"
 
     # ---------------------------------------------------------------- composition
@@ -98,20 +108,73 @@ class Pane(Vertical, Generic[T]):
         """The widget that takes focus when the pane is chosen."""
         return self.query_one(KeyedTable)
 
+    def on_mount(self) -> None:
+        pending, self.pending = self.pending, None
+        for result in pending or ():
+            self.apply(result)
+
     # ---------------------------------------------------------------- data in
-    def apply(self, result: ProbeResult[T]) -> None:
+    def apply(self, result: ProbeResult[T]) -> bool:
+        """Show a result. Returns False when it could not be rendered: the pane then says so
+        (STALE · display error), keeps what it showed, and renders again with the next result."""
+        if self.pending is not None:
+            self.pending.append(result)
+            return True
+        if not self.children:  # being removed (the app is closing): nothing to show it on
+            return True
+        shown = (self.data, self.last_good_at)
+        try:
+            self.show(result)
+        except Exception as exc:  # a display bug: said in this pane, never a crash
+            log.exception("pane %s could not show a result", self.probe)
+            self.data, self.last_good_at = shown
+            self.collecting = False
+            # The border shows the class name only (a border title reads markup); the
+            # message, sanitised, goes in the pane's error row.
+            self.display_error = f"display error: {type(exc).__name__}"
+            self.display_detail = str(exc)
+            with contextlib.suppress(Exception):  # the border still says STALE
+                self._show_error()
+            self.tick()
+            return False
+        if self.display_error is not None:
+            self.display_error = None
+            self._show_error()
+        self.tick()
+        return True
+
+    @property
+    def showing(self) -> bool:
+        """Whether the pane shows data on screen (composed, rendered, no display error)."""
+        return self.pending is None and self.data is not None and self.display_error is None
+
+    def show(self, result: ProbeResult[T]) -> None:
         self.collecting = False
         if result.ok:
             self.last_error = None
             self.last_good_at = self.data_time(result)
-            changed = result.data != self.data or self.data is None
+            changed = (result.data != self.data or self.data is None
+                       or self.display_error is not None)
             self.data = self.merge(result.data)
             if changed:
                 self.redraw()
         else:
             self.last_error = result.error
-            self.query_one(".pane-error", Static).update(self.error_text(result.error))
-        self.tick()
+            self._show_error()
+
+    def _show_error(self) -> None:
+        text = self.error_text(self.last_error)
+        if self.display_error is not None:
+            from console.sanitize import clean
+
+            if text.plain:
+                text.append("\n")
+            text.append(f"⚠ {self.display_error}", style="bold")
+            if self.display_detail:
+                text.append(f" — {clean(self.display_detail, limit=300)}")
+            text.append("\n  the pane shows older data; it tries again with the next result "
+                        "(details in the log file)")
+        self.query_one(".pane-error", Static).update(text)
 
     def data_time(self, result: ProbeResult[T]) -> datetime:
         """When the data was true (costs override: their "as of" time)."""
@@ -130,6 +193,7 @@ class Pane(Vertical, Generic[T]):
     def tick(self, now: datetime | None = None) -> None:
         """Recompute the freshness label (called every second by the screen)."""
         view = judge_freshness(last_good_at=self.last_good_at, last_error=self.last_error,
+                               display_error=self.display_error,
                                collecting=self.collecting and
                                time.monotonic() - self.collecting_since > SLOW_COLLECTION_S,
                                interval_s=self.interval_s,

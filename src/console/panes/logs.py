@@ -28,6 +28,40 @@ KEEP_LINES = 1_000
 PREFIX = 18  # "HH:MM:SS abcdefgh "
 
 
+class FollowingLog(Log):
+    """A `Log` that keeps showing its newest line until the operator scrolls up (End follows
+    again), and repaints after every write.
+
+    Textual's `Log` alone freezes in two ways: once it holds `max_lines`, `write_lines`
+    repaints only the rows after the old end (off screen once the oldest lines are dropped),
+    so the screen keeps the old picture; and it follows only while `scroll_y` equals
+    `max_scroll_y`, which stops being true for good when the pane's layout changes (a status
+    line that wraps, an error row that appears) although nobody scrolled.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.following = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        # Only a scroll changes this: a layout change that moves the end does not.
+        self.following = round(new_value) >= self.max_scroll_y
+
+    def append(self, lines: list[str]) -> None:
+        self.write_lines(lines, scroll_end=False)
+        if lines and (not self.lines or self.lines[-1] != lines[-1]):
+            # Never show an older line as the newest: the pane goes STALE (display error).
+            raise RuntimeError("the log widget did not keep the newest line")
+        if self.following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        if self.following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+
 def format_line(event: LogEvent, width: int = 2_000) -> str:
     moment = datetime.fromtimestamp(event.timestamp / 1000, UTC)
     return (f"{moment:%H:%M:%S} {stream_tag(event.stream):<8} "
@@ -55,16 +89,17 @@ class LogsPane(Pane[LogBatch]):
     """
 
     def compose_body(self) -> ComposeResult:
-        log = Log(highlight=True, max_lines=KEEP_LINES, id="logs-log")
+        log = FollowingLog(highlight=True, max_lines=KEEP_LINES, id="logs-log")
         log.highlighter = self.highlighter
         yield log
 
     @property
     def body(self) -> Widget:
-        return self.query_one(Log)
+        return self.query_one(FollowingLog)
 
-    def apply(self, result: ProbeResult[LogBatch]) -> None:
+    def show(self, result: ProbeResult[LogBatch]) -> None:
         if result.ok and result.data is not None:
+            retry = self.display_error is not None  # lines of a batch that failed to render
             self.groups = result.data.groups
             new = result.data.events
             self.events.extend(new)
@@ -78,14 +113,15 @@ class LogsPane(Pane[LogBatch]):
             self.last_good_at = result.fetched_at
             self.last_error = None
             self.collecting = False
-            if new:
+            if retry:
+                self.redraw()
+            elif new:
                 lines = [format_line(e) for e in new if self._wanted(e)]
                 if lines:
-                    self.query_one(Log).write_lines(lines)
+                    self.query_one(FollowingLog).append(lines)
             self.query_one(".pane-status").update(self.status_line(result.data))
-            self.tick()
         else:
-            super().apply(result)
+            super().show(result)
 
     def _wanted(self, event: LogEvent) -> bool:
         return not self.filter_text or self.filter_text.lower() in event.message.lower()
@@ -93,15 +129,18 @@ class LogsPane(Pane[LogBatch]):
     def redraw(self) -> None:
         """Re-render from the kept events (after the filter changed)."""
         self.highlighter.needle = self.filter_text
-        log = self.query_one(Log)
+        log = self.query_one(FollowingLog)
         log.clear()
-        log.write_lines([format_line(e) for e in self.events if self._wanted(e)])
+        log.append([format_line(e) for e in self.events if self._wanted(e)])
 
     def status_line(self, data: LogBatch) -> Text:
         text = Text(f"{len(self.events)} lines", style=MUTED)
         text.append(" · ")
         text.append(f"{self.errors} errors", style=BAD if self.errors else GOOD)
         text.append(f" · {', '.join(clean(g, limit=60) for g in data.groups)}", style=MUTED)
+        log = self.query(FollowingLog)
+        if log and not log.first().following:
+            text.append("  scrolled up: End follows the newest line", style="yellow")
         text.append("  (l: full log view)", style=MUTED)
         return text
 

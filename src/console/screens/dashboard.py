@@ -96,19 +96,16 @@ class DashboardScreen(Screen):
                 self.verdict_inputs[result.probe] = result.data
                 self._refresh_verdict()
             return
-        try:
-            pane.apply(result)
-        except Exception:  # a display bug in one pane must not take the console down
-            log.exception("pane %s could not show a result", result.probe)
-            if result.probe not in self.broken_panes:
-                self.broken_panes.add(result.probe)
-                self.notify(f"The {pane.title} pane could not show new data (a bug: details "
-                            "in the log file). The other panes keep working.",
-                            severity="error", timeout=10)
-            return
+        if not pane.apply(result) and result.probe not in self.broken_panes:
+            # The pane says so itself (STALE · display error) and retries with the next
+            # result; the toast only draws the eye to it once.
+            self.broken_panes.add(result.probe)
+            self.notify(f"The {pane.title} pane could not show new data (a bug: details "
+                        "in the log file). It is marked STALE and tries again with the next "
+                        "result.", severity="error", timeout=10)
         self._refresh_verdict()
         self._refresh_summary()
-        if not self.complete_logged and all(p.data is not None for p in self.panes.values()):
+        if not self.complete_logged and all(p.showing for p in self.panes.values()):
             self.complete_logged = True
             # One line an operator (and the dashboard benchmark) can read in the log file.
             log.info("first complete screen at %.3f (epoch s), %.2f s after the app started",
