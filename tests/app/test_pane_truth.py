@@ -137,3 +137,16 @@ async def test_a_log_widget_that_drops_the_newest_line_makes_the_pane_stale(
         await pilot.pause(0.02)
         assert not pane.stale
         assert "INFO request 119 served" in last_log_line(app, read_screen)
+
+
+async def test_logs_pane_says_when_an_event_may_have_been_missed(tmp_path, read_screen):
+    # The engine's evidence (events arriving later than its overlap window) reaches the pane.
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        batch = log_batch(0, 5)
+        risky = ProbeResult("logs", clock.now(), 0.0, data=LogBatch(
+            batch.data.groups, batch.data.events, "events arrived 75 s late"))
+        app.dashboard.apply(risky)
+        await pilot.press("4")
+        await pilot.pause(0.05)
+        assert "loss possible: events arrived 75 s late" in read_screen(app)

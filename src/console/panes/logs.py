@@ -141,6 +141,9 @@ class LogsPane(Pane[LogBatch]):
         log = self.query(FollowingLog)
         if log and not log.first().following:
             text.append("  scrolled up: End follows the newest line", style="yellow")
+        if data.loss_risk:  # from evidence: events arriving later than the overlap window
+            text.append(f"  ⚠ loss possible: {clean(data.loss_risk, limit=120)}",
+                        style="yellow")
         text.append("  (l: full log view)", style=MUTED)
         return text
 
