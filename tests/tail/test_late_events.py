@@ -80,3 +80,18 @@ def test_events_later_than_the_window_are_shown_late_and_loss_is_flagged():
     assert len(slow) == 1 and slow[0].late
     assert len({e.event_id for e in got}) == len(got)
     assert "90 s late" in follower.loss_risk
+
+
+def test_tail_says_once_on_stderr_when_loss_is_possible():
+    """`tail` puts the engine's evidence on stderr, once per reason; stdout stays the log."""
+    import io
+    from types import SimpleNamespace
+
+    from console.tail.runner import _report_loss_risk
+
+    err, reported = io.StringIO(), set()
+    for risk in ("", "events arrived 90 s late", "events arrived 90 s late"):
+        _report_loss_risk(SimpleNamespace(loss_risk=risk), err, reported)
+    assert err.getvalue().splitlines() == [
+        "incident-console tail: loss possible: events arrived 90 s late (a longer --overlap "
+        "or logs_overlap_s keeps later events)"]

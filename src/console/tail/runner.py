@@ -132,6 +132,7 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
             continue
         failures = 0
         _report_group_errors(follower, ctx, err, reported)
+        _report_loss_risk(follower, err, reported)
         writer.write(events)
         if not frozen:
             # Everything alive now (clients, models, imports) lives as long as the process:
@@ -147,6 +148,17 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
         if reader_gone(out):
             raise BrokenPipeError("the reader of stdout has gone")
         await asyncio.sleep(max(0.0, options.interval_s - (time.monotonic() - started)))
+
+
+def _report_loss_risk(follower: LogFollower, err: TextIO, reported: set[str]) -> None:
+    """Once per distinct reason: the engine's evidence that an event may have been missed
+    (events arriving later than the overlap window), on stderr so the output stays clean."""
+    risk = follower.loss_risk
+    if risk and f"loss:{risk}" not in reported:
+        reported.add(f"loss:{risk}")
+        err.write(f"incident-console tail: loss possible: {clean(risk, limit=300)} "
+                  "(a longer --overlap or logs_overlap_s keeps later events)\n")
+        err.flush()
 
 
 def _report_group_errors(follower: LogFollower, ctx: AwsContext, err: TextIO,
