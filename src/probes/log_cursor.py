@@ -97,6 +97,9 @@ class GroupCursor:
         self.rescanned_ms = 0  # AWS time of the last late re-read
         self.max_delay_ms = 0  # largest ingestionTime - timestamp seen
         self.max_delay_at = 0  # (AWS time) when it was seen
+        # (AWS time) of the first read: events ingested before it were there to be read, so
+        # how late they were says nothing about what a follower may miss.
+        self.following_since = 0
         self.missing_streams: set[str] = set()  # named streams the group does not have (yet)
         self.missing_checked_ms = 0
         self.covered_cutoff: int | None = None  # this poll's head read from the sealed edge
@@ -112,6 +115,9 @@ class GroupCursor:
         group = self.group
         new = 0
         delay = self.max_delay_ms if self.max_delay_at > wall - RESCAN_DEPTH_MS else 0
+        if not self.following_since:
+            self.following_since = wall
+        since = self.following_since
         for raw in events:
             ts = raw["timestamp"]
             if ts < sealed:
@@ -120,7 +126,7 @@ class GroupCursor:
             if not seen_add(ts, event_id):
                 continue
             ingested = raw.get("ingestionTime", ts)
-            if ingested - ts > delay:
+            if ingested - ts > delay and ingested > since:
                 delay = self.max_delay_ms = ingested - ts
                 self.max_delay_at = wall
             stream = raw.get("logStreamName", "")

@@ -95,3 +95,24 @@ def test_tail_says_once_on_stderr_when_loss_is_possible():
     assert err.getvalue().splitlines() == [
         "incident-console tail: loss possible: events arrived 90 s late (a longer --overlap "
         "or logs_overlap_s keeps later events)"]
+
+
+def test_history_written_late_before_the_tail_started_raises_no_loss_warning():
+    """A backlog ingested long after its timestamps, all there at the first read, is read
+    whole: no later event can be missed because of it (the demo seeds such a history)."""
+    store = FakeLogs(now=T0 + 300_000)
+    for i in range(300):  # written at T0 + 290 s, stamped from T0 on: up to 290 s "late"
+        store.add(FakeEvent("g", "old", T0 + i * 100, f"old-{i}", f"old {i}", T0 + 290_000))
+    follower = LogFollower(FakeContext(store), ["g"], start_ms=T0, clock=lambda: store.now)
+    got = []
+
+    async def run() -> None:
+        while store.now < T0 + 330_000:
+            ts = store.now - 500
+            store.add(FakeEvent("g", "new", ts, f"new-{ts}", "new", store.now))
+            got.extend(await follower.poll())
+            store.now += POLL_MS
+
+    asyncio.run(run())
+    assert sum(e.event_id.startswith("old-") for e in got) == 300
+    assert follower.loss_risk == ""
