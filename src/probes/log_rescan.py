@@ -101,7 +101,7 @@ def loss_risk(cursors: Sequence[GroupCursor], overlap_ms: int, forced_seals: int
         return "memory cap reached: some recent events were sealed unread"
     delay = max((c.max_delay_ms for c in cursors if c.max_delay_at > wall - RESCAN_DEPTH_MS),
                 default=0)
-    if delay > overlap_ms - 2 * SEARCH_LAG_MS:
+    if delay > max(overlap_ms // 2, overlap_ms - 2 * SEARCH_LAG_MS):
         return (f"events arrive up to {delay // 1000} s late (window {overlap_ms // 1000} s):"
                 " later ones may be missed")
     return ""

@@ -20,7 +20,7 @@ async def test_down_recommends_p0_first_and_starts_only_on_s(scenario, open_app,
         assert "The console sees: DOWN" in text
         assert highlighted_id(app) == "p0-service-down"
         assert "P0 Service Down  ★ recommended" in text
-        assert "the service is DOWN: no healthy target" in text
+        assert "the service is DOWN: fail-open: routing to unhealthy targets" in text
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, RunbookPreviewScreen))
         preview = read_screen(app)

@@ -83,18 +83,21 @@ def test_events_later_than_the_window_are_shown_late_and_loss_is_flagged():
 
 
 def test_tail_says_once_on_stderr_when_loss_is_possible():
-    """`tail` puts the engine's evidence on stderr, once per reason; stdout stays the log."""
+    """`tail` puts the engine's evidence on stderr once (again only after it cleared);
+    stdout stays the log."""
     import io
     from types import SimpleNamespace
 
     from console.tail.runner import _report_loss_risk
 
     err, reported = io.StringIO(), set()
-    for risk in ("", "events arrived 90 s late", "events arrived 90 s late"):
+    for risk in ("", "events arrived 90 s late", "events arrived 95 s late", "",
+                 "events arrived 70 s late"):
         _report_loss_risk(SimpleNamespace(loss_risk=risk), err, reported)
+    hint = " (a longer --overlap or logs_overlap_s keeps later events)"
     assert err.getvalue().splitlines() == [
-        "incident-console tail: loss possible: events arrived 90 s late (a longer --overlap "
-        "or logs_overlap_s keeps later events)"]
+        "incident-console tail: loss possible: events arrived 90 s late" + hint,
+        "incident-console tail: loss possible: events arrived 70 s late" + hint]
 
 
 def test_history_written_late_before_the_tail_started_raises_no_loss_warning():

@@ -116,15 +116,21 @@ def test_a_task_maps_to_its_own_stream():
 
 
 def test_the_overlap_window_comes_from_the_config(log_groups, tmp_path):
-    """`logs_overlap_s` in the environment's config section is tail's default --overlap
-    (checked like the flag); the flag still wins."""
+    """`logs_overlap_s` in the environment's config section is tail's default --overlap. The
+    config file is checked whole, so a bad value is refused even when the flag is given; a
+    bad flag is refused too, naming the flag."""
     config = tmp_path / "config.toml"
-    config.write_text('[env.default]\nlogs_overlap_s = 1\n')
     env = {**tail_env(log_groups.endpoint_url, tmp_path), "INCIDENT_CONSOLE_CONFIG": str(config)}
     group = log_groups.create(["s"])
     cli = [sys.executable, "-m", "console", "tail", "--log-group", group, "--since", "1m"]
-    refused = subprocess.run(cli, capture_output=True, text=True, env=env, timeout=60)
-    assert refused.returncode == 2 and "logs_overlap_s" in refused.stderr
-    flagged = subprocess.run([*cli, "--overlap", "60"], capture_output=True, text=True,
+    config.write_text('[env.default]\nlogs_overlap_s = 1\n')
+    for extra in ([], ["--overlap", "60"]):
+        refused = subprocess.run([*cli, *extra], capture_output=True, text=True, env=env,
+                                 timeout=60)
+        assert refused.returncode == 2 and "logs_overlap_s" in refused.stderr, refused.stderr
+    config.write_text('[env.default]\nlogs_overlap_s = 5\n')
+    taken = subprocess.run(cli, capture_output=True, text=True, env=env, timeout=60)
+    assert taken.returncode == 0, taken.stderr
+    flagged = subprocess.run([*cli, "--overlap", "1"], capture_output=True, text=True,
                              env=env, timeout=60)
-    assert flagged.returncode == 0, flagged.stderr
+    assert flagged.returncode == 2 and "--overlap" in flagged.stderr, flagged.stderr

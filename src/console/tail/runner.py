@@ -151,11 +151,14 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
 
 
 def _report_loss_risk(follower: LogFollower, err: TextIO, reported: set[str]) -> None:
-    """Once per distinct reason: the engine's evidence that an event may have been missed
-    (events arriving later than the overlap window), on stderr so the output stays clean."""
+    """Once, and again only after it cleared: the engine's evidence that an event may have
+    been missed (events arriving later than the overlap window), on stderr so the output
+    stays clean."""
     risk = follower.loss_risk
-    if risk and f"loss:{risk}" not in reported:
-        reported.add(f"loss:{risk}")
+    if not risk:
+        reported.discard("loss")
+    elif "loss" not in reported:
+        reported.add("loss")
         err.write(f"incident-console tail: loss possible: {clean(risk, limit=300)} "
                   "(a longer --overlap or logs_overlap_s keeps later events)\n")
         err.flush()
