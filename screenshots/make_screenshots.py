@@ -17,7 +17,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 SCENARIOS = ("healthy", "p0-outage", "p1-degraded", "stack-rollback", "cost-overrun",
-             "backup-failure")
+             "backup-failure", "rolling-deploy", "fail-open")
 
 
 async def shoot(scenario: str, name: str, size: tuple[int, int], write: bool = False,

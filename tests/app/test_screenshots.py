@@ -8,7 +8,8 @@ import pytest
 
 ROOT = Path(__file__).parents[2]
 VERDICTS = {"healthy": "OK", "p0-outage": "DOWN", "p1-degraded": "DEGRADED",
-            "stack-rollback": "DEGRADED", "cost-overrun": "OK", "backup-failure": "OK"}
+            "stack-rollback": "DEGRADED", "cost-overrun": "ATTENTION",
+            "backup-failure": "ATTENTION", "rolling-deploy": "OK", "fail-open": "DEGRADED"}
 
 
 def svg_text(path: Path) -> str:
