@@ -131,7 +131,13 @@ async def down_to_ok() -> None:
 
 
 async def open_runbook(app, pilot) -> None:
-    app.start_runbook("p0-service-down")
+    from console.screens.runbook import RunbookScreen
+    from console.screens.runbook_picker import RunbookPreviewScreen
+
+    app.start_runbook("p0-service-down")  # its preview first: `s` starts it
+    await until(pilot, lambda: isinstance(app.screen, RunbookPreviewScreen))
+    await pilot.press("s")
+    await until(pilot, lambda: isinstance(app.screen, RunbookScreen))
     await pilot.pause(0.3)
     for _ in range(2):  # record the manual step, then run the alarms check
         await pilot.press("n")
