@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer
 
 from console import clock
 from console.config import Environment
+from console.names import common_prefix
 from console.panes import PANE_CLASSES
 from console.panes.base import Pane
 from console.screens.detail import DetailScreen
@@ -32,6 +33,20 @@ from probes.verdict import judge
 log = logging.getLogger(__name__)
 COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 30
+
+
+ROOMY_PANES = ("stack", "costs")  # narrow in the grid: widened when they hold the reason
+
+
+def room_for(reasons: tuple[str, ...]) -> str:
+    """Which narrow pane holds the verdict's first reason (probes.verdict's words): the
+    stack's failure or a budget; "" for the others (they are wide already)."""
+    first = reasons[0] if reasons else ""
+    if first.startswith("stack "):
+        return "stack"
+    if first.startswith("budget "):
+        return "costs"
+    return ""
 
 
 class DashboardScreen(Screen):
@@ -66,6 +81,9 @@ class DashboardScreen(Screen):
         self.panes: dict[str, Pane[Any]] = {
             cls.probe: cls(interval_s=intervals.get(cls.probe)) for cls in PANE_CLASSES
         }
+        prefix = common_prefix(connection.deployment.stack) if connection.deployment else ""
+        for pane in self.panes.values():  # tables show names without the stack's name
+            pane.name_prefix = prefix
         self.active = "ecs"
         self.zoomed = False
         self.started = time.monotonic()
@@ -126,6 +144,13 @@ class DashboardScreen(Screen):
                                 if pane.last_error is not None})
         for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
             header.verdict = verdict
+        self._give_room(room_for(verdict.reasons))
+
+    def _give_room(self, probe: str) -> None:
+        """The pane that holds the verdict's reason gets more of the grid (app.tcss)."""
+        for grid in self.query("#grid"):
+            for name in ROOMY_PANES:
+                grid.set_class(name == probe, f"-room-{name}")
 
     def _refresh_summary(self) -> None:
         strip = self.query_one(SummaryStrip)
