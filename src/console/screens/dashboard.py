@@ -153,7 +153,10 @@ class DashboardScreen(Screen):
                 grid.set_class(name == probe, f"-room-{name}")
 
     def _refresh_summary(self) -> None:
-        strip = self.query_one(SummaryStrip)
+        strips = self.query(SummaryStrip)  # none while the screen closes
+        if not strips:
+            return
+        strip = strips.first()
         if strip.display:
             strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(), name == self.active)
                         for name, p in self.panes.items()])
