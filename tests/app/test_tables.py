@@ -60,7 +60,7 @@ async def apply_all(app, pilot, rs):
 
 
 # ------------------------------------------------------------------ point 1: names
-async def test_names_lose_the_stack_prefix_but_detail_and_filter_keep_the_full_name(
+async def test_names_lose_the_stack_prefix_but_detail_filter_and_copy_keep_the_full_name(
         tmp_path, read_screen):
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -69,7 +69,9 @@ async def test_names_lose_the_stack_prefix_but_detail_and_filter_keep_the_full_n
         assert "alb-5xx-high" in text and "ecs-cpu-high" in text
         assert "children-drawing-prod-alb-5xx" not in text  # not in the table
         assert " ECS " in text and " CloudWatch " in text and "Amazon Elasti" not in text
-        await pilot.press("5", "enter")
+        await pilot.press("5", "y")
+        assert app.clipboard == "children-drawing-prod-alb-5xx-high"  # copy: the full name
+        await pilot.press("enter")
         assert isinstance(app.screen, DetailScreen)
         assert "children-drawing-prod-alb-5xx-high" in read_screen(app)
         await pilot.press("escape", "slash", *"children-drawing-prod-ecs-cpu", "enter")

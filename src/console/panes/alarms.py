@@ -40,7 +40,7 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
             cell(self.short(a.name), BAD if a.firing else "", 255),
             cell(_for(a)),
             cell(a.reason, "", 300),
-        ), search_text=f"{a.state} {a.name} {a.reason}", sort_keys=(
+        ), search_text=f"{a.state} {a.name} {a.reason}", copy_text=a.name, sort_keys=(
             STATE_ORDER.get(a.state, 3), None,
             (now - a.since).total_seconds() if a.since else -1.0, None,
         )) for a in s.alarms]

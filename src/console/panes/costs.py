@@ -79,7 +79,7 @@ class CostsPane(Pane[CostSnapshot]):
             cell(f"{x.amount / total:.0%}"),
             cell(service_short_name(x.service), limit=80),
         ), search_text=f"{x.service} {service_short_name(x.service)}",
-            sort_keys=(x.amount, x.amount, None)) for x in s.services]
+            sort_keys=(x.amount, x.amount, None), copy_text=x.service) for x in s.services]
 
     def summary(self, s: CostSnapshot) -> Text:
         text = Text(f"{s.total:,.0f} {clean(s.currency, limit=5)} MTD")

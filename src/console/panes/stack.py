@@ -52,7 +52,7 @@ class StackPane(Pane[StackSnapshot]):
                 cell(self.short(e.logical_id), style, 255),
                 status,
             ), search_text=f"{e.logical_id} {e.resource_type} {e.status} {e.reason}",
-                sort_keys=(e.timestamp, None, None), narrow=(age,)))
+                sort_keys=(e.timestamp, None, None), narrow=(age,), copy_text=e.logical_id))
         return rows
 
     def summary(self, s: StackSnapshot) -> Text:

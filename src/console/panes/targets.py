@@ -80,7 +80,8 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
                 cell(anomaly_text(t), BAD if t.anomaly.lower() == "anomalous" else ""),
                 _reason(t.reason, t.description, BAD if t.state == "unhealthy" else ""),
             ), search_text=f"{g.name} {t.target_id} {t.state} {t.anomaly} {t.reason} "
-                           f"{t.description}", sort_keys=(None, t.port or 0))
+                           f"{t.description}", sort_keys=(None, t.port or 0),
+                copy_text=t.target_id)
             for g in s.groups for t in g.targets
         ]
 

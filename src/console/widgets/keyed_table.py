@@ -12,7 +12,8 @@ narrow, the rows' `narrow` forms replace the full ones (``2026-11-19 03:20 9d22h
 at their end; Enter shows a row whole.
 
 Left/Right focus a column (its header is underlined); `o` sorts by it, `o` again reverses,
-`O` goes back to the pane's own order. The choice stays with the table (one per pane).
+`O` goes back to the pane's own order. The choice stays with the table (one per pane). `y`
+copies the highlighted row's full name (tables show it shortened).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class Row:
     # A narrower form of some cells (a time with its age -> the age alone), per column: shown
     # when the table is too narrow for the full forms.
     narrow: tuple[Text | None, ...] = ()
+    copy_text: str = ""  # what `y` copies: the row's full name (its key when empty)
 
     def matches(self, needle: str) -> bool:
         haystack = self.search_text or " ".join(c.plain for c in self.cells)
@@ -102,6 +104,7 @@ class KeyedTable(DataTable):
                 id="table.column_right"),
         Binding("o", "sort", "Sort by column", show=False, id="table.sort"),
         Binding("O", "default_order", "Default order", show=False, id="table.default_order"),
+        Binding("y", "copy_row", "Copy name", show=False, id="table.copy"),
     ]
 
     class SortChanged(Message):
@@ -275,6 +278,17 @@ class KeyedTable(DataTable):
             return list(rows)
         column = self.sort_column
         return sorted(rows, key=lambda r: r.sort_key(column), reverse=self.sort_reverse)
+
+    def action_copy_row(self) -> None:
+        from console.sanitize import clean
+
+        row = next((r for r in self._rows if r.key == self.cursor_key), None)
+        if row is None:
+            self.app.notify("Nothing to copy: the table is empty", markup=False)
+            return
+        text = row.copy_text or row.key
+        self.app.copy_to_clipboard(text)
+        self.app.notify(f"Copied {clean(text, limit=120)}", markup=False)
 
     # ---------------------------------------------------------------- rows
     @property
