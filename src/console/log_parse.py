@@ -70,8 +70,8 @@ def normal_level(value: object) -> str:
 
 
 def _text(value: object) -> str:
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
-                                                           default=str)
+    return value if isinstance(value, str) else json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _looks_like_time(value: object) -> bool:
@@ -91,12 +91,14 @@ def parse_json(text: str) -> ParsedLine | None:
     if not isinstance(data, dict):
         return None
     level = message = task = stamp = ""
+    said = False
     fields: list[tuple[str, str]] = []
     for key, value in data.items():
         if not level and key in LEVEL_KEYS:
             level = normal_level(value)
-        elif not message and key in MESSAGE_KEYS and value not in (None, ""):
-            message = _text(value)
+        elif not said and key in MESSAGE_KEYS:
+            said = value not in (None, "")  # an empty message is no message: read on
+            message = _text(value) if said else ""
         elif not stamp and key in TIME_KEYS and _looks_like_time(value):
             stamp = _text(value)
         elif not task and key in TASK_KEYS and isinstance(value, str):

@@ -23,7 +23,7 @@ MIN_WRAP = 20
 
 
 def _value(text: str) -> str:
-    if text and not any(c.isspace() or c in '"=' for c in text):
+    if text and not any(c.isspace() for c in text):
         return text
     return json.dumps(text, ensure_ascii=False)
 
