@@ -33,7 +33,6 @@ _SHORT_ACCESS = re.compile(
 _STAMPED = re.compile(
     rf"\[?(?P<ts>{_TS})\]?(?:\s+-)?\s+(?:\[?(?P<level>(?i:{_LEVEL}))\]?(?::|\s+-)?\s+)?"
     rf"(?:(?P<logger>{_LOGGER})(?::|\s+-)\s+)?(?P<msg>.*)", re.DOTALL)
-_LEVEL_FIRST = re.compile(rf"\[?(?P<level>{_LEVEL})\]?(?::\s*|\s+)(?P<msg>.*)", re.DOTALL)
 _PAIR = re.compile(r'\s*([A-Za-z_][\w.\-]*)=("(?:[^"\\]|\\.)*"|\S*)')
 
 TIME_KEYS = ("time", "timestamp", "@timestamp", "ts", "asctime", "datetime", "date")
@@ -150,8 +149,7 @@ def _access(match: re.Match[str], stamp: str = "") -> ParsedLine:
 
 
 def parse_line(text: str) -> ParsedLine:
-    """The line's parts; the plain line (level from a leading level word) when no format
-    matches. Never raises."""
+    """The line's parts; the plain line, whole, when no format matches. Never raises."""
     parsed = parse_json(text)
     if parsed is not None:
         return parsed
@@ -172,7 +170,4 @@ def parse_line(text: str) -> ParsedLine:
         level = normal_level(match["level"]) if match["level"] else ""
         fields = (("logger", logger),) if logger else ()
         return ParsedLine(said, level, fields, stamp=match["ts"], kind="logging")
-    match = _LEVEL_FIRST.match(head)
-    if match:
-        return ParsedLine(match["msg"], normal_level(match["level"]))
-    return ParsedLine(text)
+    return ParsedLine(text)  # a level word it starts with is shown where it is

@@ -176,8 +176,9 @@ class LogsPane(Pane[LogBatch]):
         if data.loss_risk:  # from evidence: events arriving later than the overlap window
             text.append(f"  ⚠ loss possible: {clean(data.loss_risk, limit=120)}",
                         style="yellow")
-        text.append("  (R: parsed lines, l: full view)" if self.raw else
-                    "  (R: raw lines, l: full view)", style=MUTED)
+        if self.raw:
+            text.append("  raw lines (R: what they say)", style="yellow")
+        text.append("  (l: full log view)", style=MUTED)
         return text
 
     def summary(self, data: LogBatch) -> Text:
