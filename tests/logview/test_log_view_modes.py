@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from tests.tail.conftest import ScreenApp, now_ms
 
 from console.screens.help import HelpScreen
+from console.screens.log_line import LogLineScreen
 from console.screens.log_view import LogViewScreen
 from console.widgets.tail_log import TailLog
 from probes.log_sources import TailTarget
@@ -156,6 +157,18 @@ async def test_raw_wrap_and_time_column_toggles(log_groups, aws, tmp_path):
         assert "raw" in status(app)
         await pilot.press("R")
         assert " ERROR OutOfMemoryError" in log.lines[0]
+
+        await pilot.press("home", "enter")  # the detail: what it says, and the line whole
+        assert isinstance(app.screen, LogLineScreen)
+        meta = str(app.screen.query_one("#line-meta").render())
+        for said in ("Format    json", "Logged at 2026-11-28T20:19:45.569+00:00",
+                     "Level     ERROR", "Message   OutOfMemoryError: Container killed",
+                     "Fields    detail=xxx"):
+            assert said in meta, meta
+        body = "".join(app.screen.query_one("#line-body").lines)
+        assert '"detail": "xxx' in body  # pretty-printed; J: the raw line
+        await pilot.press("J")
+        assert app.screen.query_one("#line-body").lines[0].startswith('{"time": "2026')
 
 
 async def test_help_in_the_log_view_lists_each_key_once(log_groups, aws, tmp_path):
