@@ -21,9 +21,11 @@ from typing import TextIO
 from console.sanitize import clean
 from console.tail.filters import ContextSelector, LineFilter
 from console.tail.format import TTY_LINE_LIMIT, group_labels, json_line, plain_line
+from console.tail.progress import HistoryProgress
 from probes.context import AwsContext
 from probes.errors import EnvironmentUnusable, ErrorKind, classify
 from probes.log_event import LogEvent
+from probes.log_floor import MAX_EVENT_AGE_MS, history_floor_ms
 from probes.log_sources import TailTarget
 from probes.logs import DEFAULT_OVERLAP_MS, LogFollower
 from probes.scheduler import backoff_delay
@@ -106,11 +108,18 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
     others are reported on `err` and retried with backoff."""
     out = out or sys.stdout
     err = err or sys.stderr
-    follower = LogFollower(ctx, target.groups, start_ms=options.since_ms,
+    since_ms = options.since_ms
+    if since_ms < time.time() * 1000 - MAX_EVENT_AGE_MS:
+        # `--since 1970-01-01`: nothing is older than the groups' creation less 14 days.
+        floor = await history_floor_ms(ctx, target.groups)
+        since_ms = max(since_ms, floor) if floor is not None else since_ms
+    follower = LogFollower(ctx, target.groups, start_ms=since_ms,
                            filter_pattern=options.filter_pattern,
                            stream_names=target.stream_names or None,
                            overlap_ms=options.overlap_ms)
     writer = TailWriter(out, target, options)
+    progress = HistoryProgress(err, follower, ctx.budget.bucket(
+        "FilterLogEvents", ctx.region_for("logs")).rate)
     failures = 0
     reported: set[str] = set()
     frozen = False
@@ -134,6 +143,7 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
         _report_group_errors(follower, ctx, err, reported)
         _report_loss_risk(follower, err, reported)
         writer.write(events)
+        progress.update()
         if not frozen:
             # Everything alive now (clients, models, imports) lives as long as the process:
             # keep it out of the collector's full passes (they stalled the loop ~100 ms).
@@ -143,6 +153,7 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
         if follower.behind:
             await asyncio.sleep(0)
             continue
+        progress.done()
         if not options.follow:
             return 0
         if reader_gone(out):
