@@ -127,6 +127,7 @@ def strict_log_stream_names(enabled: bool = True) -> None:
 
 _late = {"delay_ms": 0, "prefix": None, "every": 1, "clock": None}
 _batches: dict[tuple[str, str], int] = {}
+_delayed: set[str] = set()  # eventIds of the events ingested late
 
 
 def _emulator_now_ms() -> int:
@@ -138,7 +139,8 @@ def _visible(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not _late["delay_ms"]:
         return events
     now = _emulator_now_ms()
-    return [e for e in events if e["ingestionTime"] <= now]
+    return [e for e in events
+            if e["ingestionTime"] <= now or str(e.get("eventId")) not in _delayed]
 
 
 def delay_log_ingestion(delay_ms: int = 0, *, stream_prefix: str | None = None,
@@ -152,6 +154,7 @@ def delay_log_ingestion(delay_ms: int = 0, *, stream_prefix: str | None = None,
     _late.update(delay_ms=max(0, int(delay_ms)), prefix=stream_prefix, every=max(1, every),
                  clock=clock)
     _batches.clear()
+    _delayed.clear()
     if getattr(LogStream.put_log_events, _PATCH_MARK, False):
         return
     put, filtered, got = (LogStream.put_log_events, LogStream.filter_log_events,
@@ -168,6 +171,7 @@ def delay_log_ingestion(delay_ms: int = 0, *, stream_prefix: str | None = None,
                 arrives = _emulator_now_ms() + _late["delay_ms"]
                 for event in self.events[before:]:
                     event.ingestion_time = arrives
+                    _delayed.add(str(event.event_id))
         return result
 
     def filter_log_events(self: LogStream, *args: Any, **kwargs: Any) -> Any:
@@ -175,7 +179,13 @@ def delay_log_ingestion(delay_ms: int = 0, *, stream_prefix: str | None = None,
 
     def get_log_events(self: LogStream, *args: Any, **kwargs: Any) -> Any:
         events, back, forward = got(self, *args, **kwargs)
-        return _visible(events), back, forward
+        if not _late["delay_ms"]:
+            return events, back, forward
+        now = _emulator_now_ms()
+        hidden = {(e.timestamp, e.ingestion_time, e.message) for e in self.events
+                  if e.ingestion_time > now and str(e.event_id) in _delayed}
+        return [e for e in events if (e["timestamp"], e["ingestionTime"], e["message"])
+                not in hidden], back, forward
 
     for name, patched in (("put_log_events", put_log_events),
                           ("filter_log_events", filter_log_events),
