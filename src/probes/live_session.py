@@ -63,7 +63,7 @@ def end_for(exc: BaseException, started: bool) -> LiveEnd:
     """What an exception from StartLiveTail or its stream means for the follower."""
     error = classify(exc, action="logs:StartLiveTail")
     code = error.code or type(exc).__name__
-    text = error.message
+    text = error.message.removeprefix(f"{code}: ")  # botocore's event-stream errors repeat it
     if code in ("SessionTimeoutException", "SessionStreamingException"):
         return LiveEnd(code, text, RETRY_ENDED_MS, started)
     if error.kind in (ErrorKind.ACCESS_DENIED, ErrorKind.CREDENTIALS):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -50,23 +50,29 @@ def key_of(event: LogEvent) -> Key:
 
 
 class EmittedLedger:
-    """What each source ("poll", "live") handed out recently, by content, with counts."""
+    """What each source (a poller, a live session: numbered) handed out recently, by content.
+    A source never repeats itself (a poller de-duplicates by eventId; a session sends each
+    event once), so only the copies of *other* sources are matched, one for one."""
 
     def __init__(self, keep_ms: int) -> None:
         self.keep_ms = keep_ms
-        self.counts: dict[str, Counter[Key]] = {"poll": Counter(), "live": Counter()}
-        self._order: deque[tuple[int, str, Key]] = deque()
-        self.duplicates = 0  # events the other source had handed out already
+        self.copies: dict[Key, list[int]] = {}  # key -> the source of each copy handed out
+        self._order: deque[tuple[int, int, Key]] = deque()
+        self.duplicates = 0  # events another source had handed out already
 
-    def admit(self, source: str, event: LogEvent, at_ms: int) -> bool:
+    def admit(self, source: int, event: LogEvent, at_ms: int) -> bool:
         """True when `event` from `source` is new (and now recorded)."""
         key = key_of(event)
-        other = self.counts["live" if source == "poll" else "poll"]
-        if other.get(key, 0) > 0:
-            other[key] -= 1
-            self.duplicates += 1
-            return False
-        self.counts[source][key] += 1
+        copies = self.copies.get(key)
+        if copies is None:
+            self.copies[key] = [source]
+        else:
+            for i, owner in enumerate(copies):
+                if owner != source:
+                    copies[i] = -1  # matched: this copy is used up
+                    self.duplicates += 1
+                    return False
+            copies.append(source)
         self._order.append((at_ms, source, key))
         return True
 
@@ -74,11 +80,15 @@ class EmittedLedger:
         order = self._order
         while order and order[0][0] < below_ms:
             _, source, key = order.popleft()
-            counts = self.counts[source]
-            if counts.get(key, 0) > 1:
-                counts[key] -= 1
-            else:
-                counts.pop(key, None)
+            copies = self.copies.get(key)
+            if copies is None:
+                continue
+            if source in copies:
+                copies.remove(source)
+            elif -1 in copies:
+                copies.remove(-1)
+            if not copies or all(owner == -1 for owner in copies):
+                del self.copies[key]
 
     def __len__(self) -> int:
         return len(self._order)
@@ -99,6 +109,7 @@ class LiveTailFollower:
         self._options = dict(follower_options, filter_pattern=self.filter_pattern,
                              stream_names=self.stream_names, overlap_ms=overlap_ms, clock=clock)
         self.poller = LogFollower(ctx, groups, start_ms=start_ms, **self._options)
+        self._source = 1  # the ledger's number for the current poller (sessions: negative)
         self._group_set = frozenset(self.poller.groups)
         self.live_clock = AwsClock(clock)
         self.ledger = EmittedLedger(overlap_ms + LEDGER_MARGIN_MS)
@@ -167,7 +178,7 @@ class LiveTailFollower:
             if self.retry_at is None and self.session is None and not len(self.ledger):
                 out = events  # no live tail to de-duplicate against: no ledger
             else:
-                out = [e for e in events if self.ledger.admit("poll", e, now)]
+                out = [e for e in events if self.ledger.admit(self._source, e, now)]
             if not self.poller.behind:
                 self._floor_cap = None  # the re-read after a switch is done
                 if self.state == "handover" and began >= (self._handover_from or 0):
@@ -193,7 +204,7 @@ class LiveTailFollower:
                 self.sampled_updates += 1
             for event in update.events:
                 if (event.ingestion_time >= floor and event.group in ours
-                        and self.ledger.admit("live", event, now)):
+                        and self.ledger.admit(-session.number, event, now)):
                     out.append(event)
 
     def _check_session(self, now: int) -> None:
@@ -208,6 +219,7 @@ class LiveTailFollower:
             resume = (session.last_update_ms or self.live_clock.now()) - self.overlap_ms
             self.poller = LogFollower(self.ctx, self.poller.groups, start_ms=resume,
                                       **self._options)
+            self._source += 1
             self._floor_cap = min(now, self._last_live_at or now) - self.ledger.keep_ms
             self.switches += 1
         self.state = "polling"

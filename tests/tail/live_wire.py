@@ -47,7 +47,7 @@ def exception(kind: str, text: str) -> bytes:
 
 
 class _Content:
-    def __init__(self, queue: asyncio.Queue[bytes | None]) -> None:
+    def __init__(self, queue: asyncio.Queue[Any]) -> None:
         self._queue = queue
 
     async def iter_chunks(self):
@@ -55,6 +55,8 @@ class _Content:
             chunk = await self._queue.get()
             if chunk is None:
                 return
+            if isinstance(chunk, BaseException):
+                raise chunk
             yield chunk, True
 
 
@@ -62,7 +64,7 @@ class _Raw:
     """What aiobotocore's AioEventStream reads: `.content.iter_chunks()` and `close()`."""
 
     def __init__(self) -> None:
-        self.queue: asyncio.Queue[bytes | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
         self.content = _Content(self.queue)
         self.closed = False
 
@@ -81,6 +83,12 @@ class LiveTailWire:
         self.sessions: list[_Raw] = []
         self.requests: list[dict[str, Any]] = []
         self.refuse: tuple[int, str, str] | None = None  # (status, __type, message)
+        self.started = 0  # sessions sent their sessionStart
+
+    @property
+    def pending(self) -> bool:
+        """A session was asked for and has not started yet."""
+        return len(self.sessions) > self.started
 
     def install(self, client: Any) -> None:
         client.meta.events.register("before-send.cloudwatch-logs.StartLiveTail", self._send)
@@ -109,6 +117,7 @@ class LiveTailWire:
         return self.sessions[-1]
 
     def start(self, groups: list[str]) -> None:
+        self.started = len(self.sessions)
         self.stream.queue.put_nowait(event("sessionStart", {
             "requestId": str(uuid.uuid4()), "sessionId": str(uuid.uuid4()),
             "logGroupIdentifiers": groups, "logStreamNames": [], "logStreamNamePrefixes": [],
@@ -123,6 +132,12 @@ class LiveTailWire:
 
     def close(self) -> None:
         self.stream.queue.put_nowait(None)
+
+    def drop(self) -> None:
+        """The connection breaks mid-stream (as aiohttp reports it)."""
+        from aiohttp import ClientPayloadError
+
+        self.stream.queue.put_nowait(ClientPayloadError("Response payload is not completed"))
 
 
 def _bytes(body: bytes):
