@@ -108,7 +108,9 @@ class LiveTailFollower:
         self._clock = clock
         self._options = dict(follower_options, filter_pattern=self.filter_pattern,
                              stream_names=self.stream_names, overlap_ms=overlap_ms, clock=clock)
-        self.poller = LogFollower(ctx, groups, start_ms=start_ms, **self._options)
+        self.poller = follower_options.pop("poller", None) or LogFollower(
+            ctx, groups, start_ms=start_ms, **self._options)
+        self._options.pop("poller", None)
         self._source = 1  # the ledger's number for the current poller (sessions: negative)
         self._group_set = frozenset(self.poller.groups)
         self.live_clock = AwsClock(clock)
@@ -125,6 +127,18 @@ class LiveTailFollower:
         self._floor_cap: int | None = None  # after a switch: keep the ledger until re-read
         self.switches = 0
         self.sampled_updates = 0
+
+    @classmethod
+    def around(cls, poller: LogFollower, *, live: bool = True) -> LiveTailFollower:
+        """Live tail for what `poller` follows, with its options (it polls until a session
+        starts, and its like re-reads after one ends)."""
+        options = {name: getattr(poller, name) for name in (
+            "sweep_interval_ms", "head_overlap_ms", "head_overlap_events", "page_limit",
+            "events_per_poll", "max_unsealed_ids", "follow_streams")}
+        return cls(poller.ctx, poller.groups, start_ms=poller.start_ms,
+                   filter_pattern=poller.filter_pattern, stream_names=poller.stream_names,
+                   overlap_ms=poller.overlap_ms, clock=poller._clock, live=live,
+                   poller=poller, **options)
 
     # ------------------------------------------------------------ what the views show
     @property
@@ -199,7 +213,9 @@ class LiveTailFollower:
         ours = self._group_set
         for update in session.drain():
             self._last_live_at = now
-            if update.sampled:
+            # Sampled: over 500 events matched in that second and the rest were not sent:
+            # lost, unless polling reads them (during the handover, or the re-read after).
+            if update.sampled and self.state == "live":
                 self._sampled_at = now
                 self.sampled_updates += 1
             for event in update.events:
@@ -221,6 +237,9 @@ class LiveTailFollower:
                                       **self._options)
             self._source += 1
             self._floor_cap = min(now, self._last_live_at or now) - self.ledger.keep_ms
+            if self._sampled_at is not None and self._sampled_at >= (
+                    (self._last_live_at or now) - self.overlap_ms):
+                self._sampled_at = None  # the re-read covers the sampled seconds
             self.switches += 1
         self.state = "polling"
         self.why_polling = f"{end.code}: {end.reason}" if end.reason else end.code

@@ -23,6 +23,7 @@ from console.tail.filters import ContextSelector, LineFilter
 from console.tail.format import TTY_LINE_LIMIT, group_labels, json_line, plain_line
 from probes.context import AwsContext
 from probes.errors import EnvironmentUnusable, ErrorKind, classify
+from probes.live_tail import LiveTailFollower
 from probes.log_event import LogEvent
 from probes.log_sources import TailTarget
 from probes.logs import DEFAULT_OVERLAP_MS, LogFollower
@@ -44,6 +45,7 @@ class TailOptions:
     context: int = 0
     interval_s: float = DEFAULT_INTERVAL_S
     overlap_ms: int = DEFAULT_OVERLAP_MS
+    live_tail: bool = True  # with follow: StartLiveTail where the account allows it
 
 
 class TailWriter:
@@ -110,6 +112,8 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
                            filter_pattern=options.filter_pattern,
                            stream_names=target.stream_names or None,
                            overlap_ms=options.overlap_ms)
+    if options.follow:  # live tail where the account allows it; says why not on stderr
+        follower = LiveTailFollower.around(follower, live=options.live_tail)
     writer = TailWriter(out, target, options)
     failures = 0
     reported: set[str] = set()
@@ -131,6 +135,7 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
             await asyncio.sleep(delay)
             continue
         failures = 0
+        _report_reading(follower, options, err, reported)
         _report_group_errors(follower, ctx, err, reported)
         _report_loss_risk(follower, err, reported)
         writer.write(events)
@@ -175,3 +180,18 @@ def _report_group_errors(follower: LogFollower, ctx: AwsContext, err: TextIO,
             reported.add(line)
             err.write(f"incident-console tail: {clean(line, limit=400)}\n")
             err.flush()
+
+
+def _report_reading(follower: LogFollower | LiveTailFollower, options: TailOptions,
+                    err: TextIO, reported: set[str]) -> None:
+    """With --follow, how events are read, each time it changes: ``live tail`` or ``polling
+    every 1s`` (with AWS's reason when live tail is refused or ended)."""
+    if not isinstance(follower, LiveTailFollower) or follower.state in ("starting", "handover"):
+        return
+    line = follower.mode_text(options.interval_s)
+    if f"reading:{line}" in reported:
+        return
+    reported.difference_update({r for r in reported if r.startswith("reading:")})
+    reported.add(f"reading:{line}")
+    err.write(f"incident-console tail: {clean(line, limit=300)}\n")
+    err.flush()
