@@ -118,6 +118,7 @@ class LiveTailFollower:
         self.session: LiveSession | None = None
         self._task: asyncio.Task[None] | None = None
         self.state = "polling"  # polling | starting | handover | live
+        self.live = live
         self.why_polling = self._refusal(self.poller.groups, self.stream_names, live)
         self.retry_at: int | None = None if self.why_polling else 0  # local ms; None: never
         self._handover_from: int | None = None
@@ -172,6 +173,33 @@ class LiveTailFollower:
     @property
     def groups(self) -> list[str]:
         return self.poller.groups
+
+    @property
+    def cursors(self) -> list[Any]:
+        return self.poller.cursors
+
+    @cursors.setter
+    def cursors(self, value: list[Any]) -> None:
+        """New groups (rediscovery after a stack update): the session names the old ones, so
+        it ends; polling takes over (after live tail, re-reading the overlap of the groups
+        kept) and a session for the new groups is asked for at the next poll."""
+        if self._task is not None:
+            self._task.cancel()
+        session, self.session, self._task = self.session, None, None
+        now = self._clock()
+        if self.state == "live" and session is not None:
+            resume = (session.last_update_ms or self.live_clock.now()) - self.overlap_ms
+            fresh = {c.group: c for c in LogFollower(
+                self.ctx, [c.group for c in value], start_ms=resume, **self._options).cursors}
+            known = {c.group for c in self.poller.cursors}
+            value = [fresh[c.group] if c.group in known else c for c in value]
+            self._source += 1
+            self._floor_cap = min(now, self._last_live_at or now) - self.ledger.keep_ms
+        self.poller.cursors = value
+        self._group_set = frozenset(self.poller.groups)
+        self.state = "polling"
+        self.why_polling = self._refusal(self.poller.groups, self.stream_names, self.live)
+        self.retry_at = None if self.why_polling else now
 
     def __getattr__(self, name: str) -> Any:  # the rest of LogFollower's interface
         if name == "poller":

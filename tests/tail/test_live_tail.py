@@ -214,3 +214,26 @@ async def test_a_sampled_update_is_shown_as_possible_loss(rig):
         if rig.follower.sampled_updates:
             break
     assert "sampled" in rig.follower.loss_risk and "500" in rig.follower.loss_risk
+
+
+async def test_new_groups_while_live_end_the_session_and_nothing_is_shown_twice(rig):
+    """Rediscovery after a stack update points the follower at another set of groups (as
+    `probes.rediscovery.retarget` does): the session named the old ones, so polling takes
+    over, re-reading the kept group's overlap; a session for the new set is asked for."""
+    from probes.log_cursor import GroupCursor
+
+    await open_live(rig)
+    rig.put(60, live=True, duplicate=True)
+    await rig.poll()
+    rig.put(20, live=False)  # ingested as the groups change: never sent live
+    extra = rig.log_groups.create(["x"], prefix="/ecs/live-added")
+    rig.log_groups.put(extra, "x", [(now_ms(), "in the new group")])
+    sessions = len(rig.wire.sessions)
+    rig.follower.cursors = [*rig.follower.cursors, GroupCursor(extra, now_ms() - 60_000)]
+    assert rig.follower.mode == "polling"
+    await rig.settle()
+    shown_new = [k for k in rig.shown if k[2] == "in the new group"]  # not in rig.sent
+    assert len(shown_new) == 1 and rig.shown.pop(shown_new[0]) == 1
+    rig.check_exactly_once()
+    assert len(rig.wire.sessions) == sessions + 1  # asked again, for both groups
+    assert len(rig.wire.requests[-1]["logGroupIdentifiers"]) == 2
