@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
 from probes.context import AwsContext
-from probes.live_session import RETRY_ENDED_MS, LiveEnd, LiveSession, end_for
+from probes.live_ledger import EmittedLedger
+from probes.live_session import LiveEnd, LiveSession, end_for
 from probes.log_clock import AwsClock
 from probes.log_event import LogEvent
 from probes.log_rescan import SEARCH_LAG_MS
@@ -41,58 +41,8 @@ MAX_LIVE_GROUPS = 10  # StartLiveTail's limit on logGroupIdentifiers
 INGESTED_BEFORE_MS = 5_000  # a live event ingested this long before the session is polling's
 LEDGER_MARGIN_MS = 30_000
 SAMPLED_SHOWN_MS = 60_000  # a sampled update is shown as possible loss for this long
-
-Key = tuple[str, str, int, str]
-
-
-def key_of(event: LogEvent) -> Key:
-    return (event.group, event.stream, event.timestamp, event.message)
-
-
-class EmittedLedger:
-    """What each source (a poller, a live session: numbered) handed out recently, by content.
-    A source never repeats itself (a poller de-duplicates by eventId; a session sends each
-    event once), so only the copies of *other* sources are matched, one for one."""
-
-    def __init__(self, keep_ms: int) -> None:
-        self.keep_ms = keep_ms
-        self.copies: dict[Key, list[int]] = {}  # key -> the source of each copy handed out
-        self._order: deque[tuple[int, int, Key]] = deque()
-        self.duplicates = 0  # events another source had handed out already
-
-    def admit(self, source: int, event: LogEvent, at_ms: int) -> bool:
-        """True when `event` from `source` is new (and now recorded)."""
-        key = key_of(event)
-        copies = self.copies.get(key)
-        if copies is None:
-            self.copies[key] = [source]
-        else:
-            for i, owner in enumerate(copies):
-                if owner != source:
-                    copies[i] = -1  # matched: this copy is used up
-                    self.duplicates += 1
-                    return False
-            copies.append(source)
-        self._order.append((at_ms, source, key))
-        return True
-
-    def prune(self, below_ms: int) -> None:
-        order = self._order
-        while order and order[0][0] < below_ms:
-            _, source, key = order.popleft()
-            copies = self.copies.get(key)
-            if copies is None:
-                continue
-            if source in copies:
-                copies.remove(source)
-            elif -1 in copies:
-                copies.remove(-1)
-            if not copies or all(owner == -1 for owner in copies):
-                del self.copies[key]
-
-    def __len__(self) -> int:
-        return len(self._order)
-
+LONG_SESSION_MS = 600_000  # a session live this long resets the retry backoff
+MAX_RETRY_MS = 1_800_000
 
 class LiveTailFollower:
     """A `LogFollower` that reads by Live Tail whenever it can (see the module's docstring)."""
@@ -126,6 +76,8 @@ class LiveTailFollower:
         self._sampled_at: int | None = None
         self._last_live_at: int | None = None  # local ms of the newest live update drained
         self._floor_cap: int | None = None  # after a switch: keep the ledger until re-read
+        self._live_since: int | None = None  # local ms the current live stretch began
+        self._short_sessions = 0  # sessions in a row that ended within LONG_SESSION_MS
         self.switches = 0
         self.sampled_updates = 0
 
@@ -225,6 +177,7 @@ class LiveTailFollower:
                 self._floor_cap = None  # the re-read after a switch is done
                 if self.state == "handover" and began >= (self._handover_from or 0):
                     self.state = "live"
+                    self._live_since = now
                     self.switches += 1
         if self.session is not None:
             self._take_live(now, out)
@@ -269,9 +222,18 @@ class LiveTailFollower:
                     (self._last_live_at or now) - self.overlap_ms):
                 self._sampled_at = None  # the re-read covers the sampled seconds
             self.switches += 1
+        # Sessions that keep ending soon (an emulator's snapshot, a flaky path) are asked for
+        # less and less often: each costs a request and a session-minute.
+        lasted = now - self._live_since if self._live_since is not None else 0
+        self._short_sessions = 0 if lasted >= LONG_SESSION_MS else self._short_sessions + 1
+        self._live_since = None
         self.state = "polling"
         self.why_polling = f"{end.code}: {end.reason}" if end.reason else end.code
-        self.retry_at = None if end.retry_after_ms is None else now + end.retry_after_ms
+        if end.retry_after_ms is None:
+            self.retry_at = None
+        else:
+            backoff = end.retry_after_ms * 2 ** min(max(0, self._short_sessions - 1), 8)
+            self.retry_at = now + min(backoff, max(end.retry_after_ms, MAX_RETRY_MS))
 
     async def _open_session(self) -> None:
         try:
@@ -344,4 +306,4 @@ class LiveTailFollower:
         self.session = None
 
 
-__all__ = ["RETRY_ENDED_MS", "EmittedLedger", "LiveTailFollower", "key_of"]
+__all__ = ["LiveTailFollower"]

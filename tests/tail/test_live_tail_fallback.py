@@ -64,6 +64,13 @@ async def test_moto_s_snapshot_session_ends_and_polling_shows_each_event_once(lo
                                     "service")
     assert follower.mode_text(2) == ("polling every 2s (live tail: SessionClosed: the live "
                                      "tail stream was closed by the service)")
+    # It ended at once: asked again in a minute, then in two (each costs a session-minute).
+    assert 50_000 < follower.retry_at - now_ms() <= 60_000
+    follower.retry_at = 0
+    sent, shown = await follow(follower, log_groups, group, 5)
+    await follower.close()
+    assert calls["StartLiveTail"] == 2 and not sent - shown and not shown - sent
+    assert 110_000 < follower.retry_at - now_ms() <= 120_000
 
 
 REFUSALS = {
