@@ -20,7 +20,7 @@ from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, disco
 from probes.ecs import EcsProbe
 from probes.errors import EnvironmentUnusable, ErrorKind
 from probes.identity import CallerIdentity, IdentityProbe
-from probes.logs import LogsProbe
+from probes.live_logs_probe import LiveLogsProbe
 from probes.result import Probe, ProbeResult
 from probes.stack import StackProbe
 from probes.targets import TargetHealthProbe
@@ -96,8 +96,8 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                           interval_s=intervals.get("targets"),
                           target_group_names=() if deployment.target_group_arns
                           else (f"{deployment.stack}-tg",)),
-        LogsProbe(ctx, deployment.log_groups, since_ms=log_since_ms,
-                  interval_s=intervals.get("logs"), **(log_options or {})),
+        LiveLogsProbe(ctx, deployment.log_groups, since_ms=log_since_ms,
+                      interval_s=intervals.get("logs"), **(log_options or {})),
         AlarmsProbe(ctx, deployment.alarm_names, deployment.alarm_prefix,
                     interval_s=intervals.get("alarms")),
         CostsProbe(ctx, cache, interval_s=intervals.get("costs"), account=account),

@@ -170,6 +170,8 @@ class LogsPane(Pane[LogBatch]):
         text.append(" · ")
         text.append(f"{self.errors} errors", style=BAD if self.errors else GOOD)
         text.append(f" · {', '.join(clean(g, limit=60) for g in data.groups)}", style=MUTED)
+        if getattr(data, "reading", ""):  # "live tail" or "polling every 2s (...)"
+            text.append(f" · {clean(data.reading, limit=160)}", style=MUTED)
         log = self.query(FollowingLog)
         if log and not log.first().following:
             text.append("  scrolled up: End follows the newest line", style="yellow")

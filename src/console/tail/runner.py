@@ -24,6 +24,7 @@ from console.tail.format import TTY_LINE_LIMIT, group_labels, json_line, plain_l
 from console.tail.progress import HistoryProgress
 from probes.context import AwsContext
 from probes.errors import EnvironmentUnusable, ErrorKind, classify
+from probes.live_tail import LiveTailFollower
 from probes.log_event import LogEvent
 from probes.log_floor import MAX_EVENT_AGE_MS, history_floor_ms
 from probes.log_sources import TailTarget
@@ -52,6 +53,7 @@ class TailOptions:
     context: int = 0
     interval_s: float = DEFAULT_INTERVAL_S
     overlap_ms: int = DEFAULT_OVERLAP_MS
+    live_tail: bool = True  # with follow: StartLiveTail where the account allows it
 
 
 class TailWriter:
@@ -123,6 +125,8 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
                            filter_pattern=options.filter_pattern,
                            stream_names=target.stream_names or None,
                            overlap_ms=options.overlap_ms, page_limit=TAIL_PAGE_LIMIT)
+    if options.follow:  # live tail where the account allows it; says why not on stderr
+        follower = LiveTailFollower.around(follower, live=options.live_tail)
     writer = TailWriter(out, target, options)
     progress = HistoryProgress(err, follower, ctx.budget.bucket(
         "FilterLogEvents", ctx.region_for("logs")).rate)
@@ -146,6 +150,7 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
             await asyncio.sleep(delay)
             continue
         failures = 0
+        _report_reading(follower, options, err, reported)
         _report_group_errors(follower, ctx, err, reported)
         _report_loss_risk(follower, err, reported)
         writer.write(events)
@@ -198,3 +203,18 @@ def _report_group_errors(follower: LogFollower, ctx: AwsContext, err: TextIO,
             reported.add(line)
             err.write(f"incident-console tail: {clean(line, limit=400)}\n")
             err.flush()
+
+
+def _report_reading(follower: LogFollower | LiveTailFollower, options: TailOptions,
+                    err: TextIO, reported: set[str]) -> None:
+    """With --follow, how events are read, each time it changes: ``live tail`` or ``polling
+    every 1s`` (with AWS's reason when live tail is refused or ended)."""
+    if not isinstance(follower, LiveTailFollower) or follower.state in ("starting", "handover"):
+        return
+    line = follower.mode_text(options.interval_s)
+    if f"reading:{line}" in reported:
+        return
+    reported.difference_update({r for r in reported if r.startswith("reading:")})
+    reported.add(f"reading:{line}")
+    err.write(f"incident-console tail: {clean(line, limit=300)}\n")
+    err.flush()

@@ -63,6 +63,8 @@ INTERNALS = (
     "moto.logs.models: LogGroup.filter_log_events(self, log_group_name, log_stream_names, ...)",
     "moto.logs.models: LogGroup.streams (dict name -> LogStream)",
     "moto.logs.exceptions: ResourceNotFoundException(msg)",
+    "moto.logs.models: LogStream.put_log_events/.filter_log_events/.get_log_events, .events",
+    "moto.logs.models: LogEvent.ingestion_time, LogStream.log_group.name/.log_stream_name",
 )
 
 _UNHEALTHY_REASON = "Target.ResponseCodeMismatch"
@@ -304,9 +306,11 @@ from console.demo.backend.observe import (  # noqa: E402
     observe_requests,
 )
 from console.demo.backend.strict import (  # noqa: E402
+    delay_log_ingestion,
     enable_strict_paging_and_alarms,
     strict_log_stream_names,
 )
 
-__all__ = ["RequestAnswerer", "RequestListener", "enable_strict_paging_and_alarms",
+__all__ = ["RequestAnswerer", "RequestListener", "delay_log_ingestion",
+           "enable_strict_paging_and_alarms",
            "observe_requests", "strict_log_stream_names"]
