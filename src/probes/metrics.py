@@ -1,0 +1,95 @@
+"""The deployment's metrics: one GetMetricData request per interval for every signal.
+
+Each collection asks for the last 3 hours at 1-minute resolution, every signal in one request
+(a GetMetricData takes up to 500 queries and returns up to 100,800 datapoints: 12 signals x 181
+minutes fit in one page; a NextToken, should CloudWatch send one, is followed). The result is a
+`MetricsSnapshot` with the points CloudWatch returned and nothing invented: a minute without a
+datapoint is absent. The probe's last result is what every view reads (dashboard, Metrics &
+Changes screen, `status --json`): nothing else asks CloudWatch for these series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from probes.context import AwsContext
+from probes.deployment import Deployment
+from probes.metric_series import MetricPoint, MetricSeries, MetricsSnapshot
+from probes.metric_signals import Signal, SignalPlan, apply_overrides, default_signals
+from probes.result import Probe
+
+WINDOW = timedelta(hours=3)
+PERIOD_S = 60
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def window_end(now: datetime) -> datetime:
+    """The end of the window: the start of the minute after `now` (the minute in progress is
+    included, as CloudWatch's console shows it)."""
+    return now.replace(second=0, microsecond=0) + timedelta(seconds=PERIOD_S)
+
+
+def parse_results(signals: tuple[Signal, ...], results: list[dict[str, Any]]) -> dict[
+        str, list[MetricPoint]]:
+    """MetricDataResults -> points by signal id (a result may come in several pages)."""
+    known = {s.id for s in signals}
+    points: dict[str, list[MetricPoint]] = {s.id: [] for s in signals}
+    for result in results:
+        signal_id = result.get("Id")
+        if signal_id not in known:
+            continue
+        for at, value in zip(result.get("Timestamps") or [], result.get("Values") or [],
+                             strict=False):
+            if value is None:
+                continue
+            at = at if at.tzinfo else at.replace(tzinfo=UTC)
+            points[signal_id].append(MetricPoint(at.astimezone(UTC), float(value)))
+    return points
+
+
+class MetricsProbe(Probe[MetricsSnapshot]):
+    """Every signal of the deployment over the last 3 hours, one GetMetricData a collection."""
+
+    name = "metrics"
+    interval_s = 60.0
+
+    def __init__(self, ctx: AwsContext, plan: SignalPlan, *, interval_s: float | None = None,
+                 clock: Callable[[], datetime] = _utcnow, window: timedelta = WINDOW):
+        super().__init__(ctx, interval_s=interval_s)
+        self.plan = plan
+        self.clock = clock
+        self.window = window
+
+    @classmethod
+    def for_deployment(cls, ctx: AwsContext, deployment: Deployment,
+                       overrides: Mapping[str, Any] | None = None,
+                       **kwargs: Any) -> MetricsProbe:
+        return cls(ctx, apply_overrides(default_signals(deployment), overrides), **kwargs)
+
+    async def collect(self) -> MetricsSnapshot:
+        end = window_end(self.clock())
+        start = end - self.window
+        signals = self.plan.signals
+        results: list[dict[str, Any]] = []
+        if signals:
+            cw = await self.ctx.client("cloudwatch")
+            request: dict[str, Any] = {
+                "MetricDataQueries": [s.query(PERIOD_S) for s in signals],
+                "StartTime": start, "EndTime": end, "ScanBy": "TimestampAscending"}
+            while True:
+                response = await cw.get_metric_data(**request)
+                results += response.get("MetricDataResults", [])
+                token = response.get("NextToken")
+                if not token:
+                    break
+                request["NextToken"] = token
+        points = parse_results(signals, results)
+        series = tuple(
+            MetricSeries(s.id, s.label, s.unit, tuple(sorted(points[s.id], key=lambda p: p.at)))
+            for s in signals)
+        return MetricsSnapshot(start, end, PERIOD_S, series, self.plan.notes)
