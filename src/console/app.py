@@ -50,7 +50,8 @@ class ConsoleApp(App[int]):
             connection.ctx, connection.deployment, intervals=env.intervals,
             cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
             cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
-            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)})
+            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)},
+            metric_overrides=env.metric_overrides)
         self.scheduler = Scheduler(self.probes.values(), self._on_result,
                                    on_collect_start=self._on_collect_start,
                                    renew_session=connection.ctx.renew if connection.ctx else None)
