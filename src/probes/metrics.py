@@ -73,13 +73,19 @@ class MetricsProbe(Probe[MetricsSnapshot]):
 
     async def collect(self) -> MetricsSnapshot:
         end = window_end(self.clock())
-        start = end - self.window
+        return await self.collect_window(end - self.window, end)
+
+    async def collect_window(self, start: datetime, end: datetime,
+                             period_s: int = PERIOD_S) -> MetricsSnapshot:
+        """Every signal between `start` and `end` at `period_s`, in one GetMetricData. The
+        poll asks for the last 3 h at 1 minute; the screen, zoomed out past 3 h, for a wider
+        window at 5 minutes (a 70-column chart cannot show 1,440 minutes anyway)."""
         signals = self.plan.signals
         results: list[dict[str, Any]] = []
         if signals:
             cw = await self.ctx.client("cloudwatch")
             request: dict[str, Any] = {
-                "MetricDataQueries": [s.query(PERIOD_S) for s in signals],
+                "MetricDataQueries": [s.query(period_s) for s in signals],
                 "StartTime": start, "EndTime": end, "ScanBy": "TimestampAscending"}
             while True:
                 response = await cw.get_metric_data(**request)
@@ -92,4 +98,4 @@ class MetricsProbe(Probe[MetricsSnapshot]):
         series = tuple(
             MetricSeries(s.id, s.label, s.unit, tuple(sorted(points[s.id], key=lambda p: p.at)))
             for s in signals)
-        return MetricsSnapshot(start, end, PERIOD_S, series, self.plan.notes)
+        return MetricsSnapshot(start, end, period_s, series, self.plan.notes)

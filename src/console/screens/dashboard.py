@@ -43,6 +43,7 @@ class DashboardScreen(Screen):
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("l", "open_logs", "Logs", id="logs"),
+        Binding("m", "open_metrics", "Metrics", id="metrics"),  # Metrics & Changes (issue 13)
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         Binding("z", "zoom", "Zoom", show=False, id="zoom"),
@@ -195,6 +196,9 @@ class DashboardScreen(Screen):
                 if detail is not None:
                     self.app.push_screen(DetailScreen(detail))
                 return
+
+    def action_open_metrics(self) -> None:
+        self.app.metrics_view.open()
 
     def action_open_diagnostics(self) -> None:
         """Every troubleshooting-guide diagnostic, run now, on a screen of its own."""
