@@ -107,3 +107,50 @@ async def test_zoom_runs_from_15_minutes_to_24_hours(scenario, open_app, until, 
         assert wide.end - wide.start == timedelta(hours=24)
         assert "5-min points" in text and wide.period_s == 300
         assert len(wide.get("ecs_cpu_avg").points) == 36  # the demo holds 3 h: none invented
+
+
+def sliding_snapshot(end: datetime):
+    """3 h of a 5xx series whose value is the minute's index since 2026-11-28 00:00."""
+    from probes.metric_series import MetricPoint, MetricSeries, MetricsSnapshot
+
+    origin = datetime(2026, 11, 28, tzinfo=UTC)
+    minutes = [end - timedelta(minutes=m) for m in range(180, 0, -1)]
+    points = tuple(MetricPoint(at, (at - origin).total_seconds() // 60) for at in minutes)
+    return MetricsSnapshot(end - timedelta(hours=3), end, 60,
+                           (MetricSeries("alb_elb_5xx", "ELB 5xx", "count", points),))
+
+
+async def test_a_hundred_results_slide_the_window_and_a_parked_cursor_stays(
+        scenario, open_app, until, read_screen):
+    """A fake clock moves a minute per poll: the window follows, a cursor left on a moment
+    stays on it until that moment leaves the 3 hours, and nothing piles up."""
+    from probes.result import ProbeResult
+
+    demo = scenario("healthy")
+    async with open_app(demo, size=(80, 24), start_probes=False) as (app, pilot):
+        start = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+        app.metrics_view.observe(ProbeResult("metrics", start, 0.1,
+                                             data=sliding_snapshot(start)))
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MetricsScreen))
+        screen = app.screen
+        charts = len(screen.query("MetricChart"))
+        for _ in range(30):
+            await pilot.press("left")  # 30 steps of 3 min: 90 min back
+        parked = screen.cursor
+        for cycle in range(1, 101):
+            end = start + timedelta(minutes=cycle)
+            app.metrics_view.observe(ProbeResult("metrics", end, 0.1,
+                                                 data=sliding_snapshot(end)))
+            await pilot.pause()
+            text = read_screen(app)
+            window = f"{end - timedelta(hours=3):%H:%M}–{end:%H:%M} UTC"
+            assert window in text, f"cycle {cycle}"
+            if parked >= end - timedelta(hours=3):
+                assert f"Cursor {parked:%Y-%m-%d %H:%M} UTC" in text, f"cycle {cycle}"
+                value = (parked.replace(second=0) - datetime(2026, 11, 28, tzinfo=UTC))
+                assert f"ELB 5xx {value.total_seconds() // 60:g}" in text
+            else:  # that moment left the data: the cursor waits at the oldest minute
+                oldest = end - timedelta(hours=3)
+                assert f"Cursor {oldest:%Y-%m-%d %H:%M} UTC" in text, f"cycle {cycle}"
+        assert len(screen.query("MetricChart")) == charts and screen.wide == {}

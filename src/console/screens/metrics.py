@@ -112,7 +112,9 @@ class MetricsScreen(Screen):
 
     def cursor_at(self, snapshot: MetricsSnapshot) -> datetime:
         last = snapshot.end - timedelta(seconds=snapshot.period_s)
-        return self.cursor if self.cursor is not None else last
+        if self.cursor is None:
+            return last
+        return max(self.cursor, snapshot.start)  # a moment that left the data: its oldest
 
     def step(self) -> timedelta:
         return max(timedelta(minutes=1), self.span / 60)
