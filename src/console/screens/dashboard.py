@@ -43,7 +43,7 @@ class DashboardScreen(Screen):
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("l", "open_logs", "Logs", id="logs"),
-        Binding("m", "open_metrics", "Metrics", id="metrics"),  # Metrics & Changes (issue 13)
+        Binding("m", "open_metrics", "Metrics & Changes", show=False, id="metrics"),  # issue 13
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         Binding("z", "zoom", "Zoom", show=False, id="zoom"),
@@ -263,3 +263,5 @@ class DashboardScreen(Screen):
                             self.action_filter)
         yield SystemCommand("Diagnostics", "Run every troubleshooting-guide diagnostic",
                             self.action_open_diagnostics)
+        yield SystemCommand("Metrics & Changes", "The signals on one time axis, changes marked",
+                            self.action_open_metrics)
