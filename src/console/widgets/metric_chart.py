@@ -65,6 +65,25 @@ def tick_labels(end: datetime, span: timedelta, count: int = 4) -> tuple[list[fl
     return ticks, [(end + timedelta(minutes=t)).strftime(fmt) for t in ticks]
 
 
+def column_peaks(xs: list[float], ys: list[float], columns: int) -> tuple[list[float],
+                                                                          list[float]]:
+    """At most `columns` points: each run of points sharing a column keeps its highest (a
+    spike of one minute stays visible; the readout gives every minute). Halves plotext's
+    work at 80 columns, where 3 hours is 2.5 minutes a column."""
+    if len(xs) <= columns:
+        return xs, ys
+    per = len(xs) / columns
+    out_x: list[float] = []
+    out_y: list[float] = []
+    for column in range(columns):
+        lo, hi = int(column * per), max(int((column + 1) * per), int(column * per) + 1)
+        chunk = range(lo, min(hi, len(xs)))
+        peak = max(chunk, key=lambda i: ys[i])
+        out_x.append(xs[peak])
+        out_y.append(ys[peak])
+    return out_x, out_y
+
+
 class MetricChart(PlotextPlot):
     """A chart of `spec`'s signals; `draw` replots it from the screen's state."""
 
@@ -95,8 +114,9 @@ class MetricChart(PlotextPlot):
             label = clean(f"{series.label} ({series.unit})", limit=30)
             if not points:
                 label += " no data"
-            xs = [minutes_before(end, p.at) for p in points] or [0.0]
-            ys = [p.value for p in points] or [0.0]
+            xs, ys = column_peaks([minutes_before(end, p.at) for p in points] or [0.0],
+                                  [p.value for p in points] or [0.0],
+                                  max(10, self.size.width - 8))
             top = max(top, *ys)
             plt.plot(xs, ys, marker=MARKERS[index % len(MARKERS)], label=label)
             drawn += 1
