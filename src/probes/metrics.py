@@ -64,12 +64,23 @@ class MetricsProbe(Probe[MetricsSnapshot]):
         self.plan = plan
         self.clock = clock
         self.window = window
+        self.overrides: Mapping[str, Any] | None = None
 
     @classmethod
     def for_deployment(cls, ctx: AwsContext, deployment: Deployment,
                        overrides: Mapping[str, Any] | None = None,
                        **kwargs: Any) -> MetricsProbe:
-        return cls(ctx, apply_overrides(default_signals(deployment), overrides), **kwargs)
+        probe = cls(ctx, apply_overrides(default_signals(deployment), overrides), **kwargs)
+        probe.overrides = overrides
+        return probe
+
+    def retarget(self, deployment: Deployment) -> bool:
+        """Ask for `deployment`'s dimensions from now on (rediscovery found new names);
+        True when the signals changed."""
+        plan = apply_overrides(default_signals(deployment), self.overrides)
+        changed = plan != self.plan
+        self.plan = plan
+        return changed
 
     async def collect(self) -> MetricsSnapshot:
         end = window_end(self.clock())
