@@ -8,7 +8,7 @@ from datetime import timedelta
 from statistics import median
 
 from console.demo import names as n
-from console.demo.backend import percentiles
+from console.demo.backend import metric_data as percentiles
 from probes.context import AwsContext
 from probes.deployment import discover
 from probes.metric_series import MetricsSnapshot
@@ -83,3 +83,23 @@ def test_the_percentile_patch_still_fits_moto():
         percentiles.INTERNALS[0]
     assert stats.get_statistics_for_type("p95") is None  # no data: no value, not 0
     assert percentiles.percentile([float(v) for v in range(1, 101)], 95) == 95.0
+
+
+async def test_the_fast_metric_data_path_answers_as_moto_does(scenario):
+    """The demo's bucketed GetMetricData gives moto's own answer for the probe's queries."""
+    from moto.cloudwatch.models import CloudWatchBackend, cloudwatch_backends
+
+    from probes.metric_signals import default_signals
+    from probes.metrics import window_end
+
+    handle = scenario("p0-outage")
+    async with AwsContext(handle.settings()) as ctx:
+        deployment = await discover(ctx, n.STACK)
+    queries = [s.query(60) for s in default_signals(deployment).signals]
+    backend = cloudwatch_backends[n.ACCOUNT_ID][n.REGION]
+    end = window_end(handle.built.now).replace(tzinfo=None)  # moto keeps naive UTC
+    start = end - timedelta(hours=3)
+    moto_own = CloudWatchBackend.get_metric_data.__wrapped__
+    assert percentiles.fast_metric_data(backend, queries, start, end) == moto_own(
+        backend, queries, start, end)
+    assert len(moto_own(backend, queries, start, end)[0]["values"]) == 180
