@@ -58,6 +58,7 @@ class DashboardScreen(Screen):
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("l", "open_logs", "Logs", id="logs"),
+        Binding("m", "open_metrics", "Metrics & Changes", show=False, id="metrics"),  # issue 13
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         Binding("z", "zoom", "Zoom", show=False, id="zoom"),
@@ -224,6 +225,9 @@ class DashboardScreen(Screen):
                     self.app.push_screen(DetailScreen(detail))
                 return
 
+    def action_open_metrics(self) -> None:
+        self.app.metrics_view.open()
+
     def action_open_diagnostics(self) -> None:
         """Every troubleshooting-guide diagnostic, run now, on a screen of its own."""
         from console.screens.diagnostics import DiagnosticsScreen
@@ -287,3 +291,5 @@ class DashboardScreen(Screen):
                             self.action_filter)
         yield SystemCommand("Diagnostics", "Run every troubleshooting-guide diagnostic",
                             self.action_open_diagnostics)
+        yield SystemCommand("Metrics & Changes", "The signals on one time axis, changes marked",
+                            self.action_open_metrics)
