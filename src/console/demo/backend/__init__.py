@@ -63,6 +63,8 @@ INTERNALS = (
     "moto.logs.models: LogGroup.filter_log_events(self, log_group_name, log_stream_names, ...)",
     "moto.logs.models: LogGroup.streams (dict name -> LogStream)",
     "moto.logs.exceptions: ResourceNotFoundException(msg)",
+    "moto.cloudwatch.models: Alarm.history (StateUpdate tuples)/.state_value/.state_reason",
+    "moto.ecs.models: ecs_backends[account][region].task_definitions[family][rev].registered_at",
 )
 
 _UNHEALTHY_REASON = "Target.ResponseCodeMismatch"
@@ -81,7 +83,11 @@ def _naive(moment: datetime) -> datetime:
 # -- lifecycle ------------------------------------------------------------------------------
 
 def install() -> None:
-    """Install the patches (idempotent): target health answers from `_unhealthy_targets`."""
+    """Install the patches (idempotent): target health answers from `_unhealthy_targets`;
+    DescribeAlarmHistory is served (alarm_history.py)."""
+    from console.demo.backend import alarm_history
+
+    alarm_history.install()
     original = FakeTargetGroup.health_for
     if getattr(original, _PATCH_MARK, False):
         return
@@ -288,6 +294,14 @@ def forget_tasks(cluster: str, task_arns: Iterable[str], region: str = REGION) -
     tasks = ecs_backends[ACCOUNT_ID][region].tasks.get(cluster, {})
     for arn in task_arns:
         tasks.pop(arn, None)
+
+
+def set_task_definition_registered(task_definition_arn: str, when: datetime,
+                                   region: str = REGION) -> None:
+    """When a revision was registered (moto stamps the build's real time)."""
+    family, revision = task_definition_arn.rsplit("/", 1)[-1].rsplit(":", 1)
+    definitions = ecs_backends[ACCOUNT_ID][region].task_definitions[family]
+    definitions[int(revision)].registered_at = _naive(when)
 
 
 def set_targets_healthy(target_ids: Iterable[str]) -> None:
