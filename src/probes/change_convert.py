@@ -17,7 +17,7 @@ from probes.severity import is_error
 
 ERROR_BUCKET = timedelta(minutes=5)
 ERROR_RATE_FACTOR = 3.0  # a bucket with 3x the errors of the one before is a change
-ERROR_RATE_MIN = 5  # ...and at least this many errors (or down to none from this many)
+ERROR_RATE_MIN = 5  # ...with at least this many errors on the high side (up or down)
 
 
 def deployment_entries(service: str, deployment: EcsDeployment) -> list[ChangeEntry]:
@@ -127,8 +127,8 @@ def error_counts(events: Iterable[LogEvent], bucket: timedelta = ERROR_BUCKET
 
 def error_rate_entries(counts: dict[datetime, int], resource: str, until: datetime,
                        bucket: timedelta = ERROR_BUCKET) -> list[ChangeEntry]:
-    """A change where the errors per bucket jump (x3 and at least ERROR_RATE_MIN) or stop
-    (from at least ERROR_RATE_MIN to none). Buckets without errors count as zero; only
+    """A change where the errors per bucket jump or drop by ERROR_RATE_FACTOR (x3) with at
+    least ERROR_RATE_MIN on the high side. Buckets without errors count as zero; only
     buckets that ended by `until` are judged (the current one is still filling)."""
     if not counts:
         return []
@@ -139,8 +139,8 @@ def error_rate_entries(counts: dict[datetime, int], resource: str, until: dateti
     while at + bucket <= until:
         now = counts.get(at, 0)
         rose = now >= ERROR_RATE_MIN and now >= ERROR_RATE_FACTOR * max(previous, 1)
-        stopped = previous >= ERROR_RATE_MIN and now == 0
-        if rose or stopped:
+        fell = previous >= ERROR_RATE_MIN and previous >= ERROR_RATE_FACTOR * max(now, 1)
+        if rose or fell:
             found.append(ChangeEntry(
                 at, "log-errors", resource,
                 f"error lines per {minutes} min: {previous} -> {now}",

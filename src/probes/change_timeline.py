@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from probes import change_convert as convert
@@ -122,6 +122,9 @@ class ChangeTimeline:
         cfn = await self.ctx.client("cloudformation")
         events, complete = await sources.read_stack_events(
             cfn, self.deployment.stack, since, self._stack_ids if incremental else ())
+        if len(self._stack_ids) > MAX_ENTRIES:  # read back in full once, then incrementally
+            self._stack_ids.clear()
+            self._stack_read_back_to = None
         self._stack_ids.update(e.event_id for e in events)
         if complete and (self._stack_read_back_to is None or since < self._stack_read_back_to):
             self._stack_read_back_to = since
@@ -186,6 +189,8 @@ class ChangeTimeline:
     def add(self, entries: Iterable[ChangeEntry]) -> list[ChangeEntry]:
         added = []
         for entry in entries:
+            if entry.at.tzinfo is not UTC:  # botocore may give tzlocal(): keep one zone
+                entry = replace(entry, at=entry.at.astimezone(UTC))
             key = _key(entry)
             if key not in self._entries:
                 self._entries[key] = entry

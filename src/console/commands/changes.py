@@ -34,12 +34,14 @@ def run(args: argparse.Namespace) -> int:
     from console.config import resolve
     from console.timeparse import parse_since
 
-    since = datetime.fromtimestamp(parse_since(args.since) / 1000, UTC)  # a bad one: exit 2
+    now = datetime.now(UTC)
+    since_ms = parse_since(args.since, now_s=now.timestamp())  # a bad one: one line, exit 2
     env = resolve(flags_from(args))
-    return asyncio.run(collect_and_print(env, since=since, as_json=args.json))
+    return asyncio.run(collect_and_print(env, since=datetime.fromtimestamp(since_ms / 1000, UTC),
+                                         until=now, as_json=args.json))
 
 
-async def collect_and_print(env, *, since, as_json: bool) -> int:
+async def collect_and_print(env, *, since, until, as_json: bool) -> int:
     import sys
 
     from probes.change_timeline import ChangeTimeline
@@ -47,7 +49,8 @@ async def collect_and_print(env, *, since, as_json: bool) -> int:
 
     connection = await connect(env.aws, env.stack, env.overrides)
     try:
-        result = await ChangeTimeline(connection.ctx, connection.deployment).refresh(since)
+        result = await ChangeTimeline(connection.ctx, connection.deployment).refresh(
+            since, until)
     finally:
         await connection.close()
     sys.stdout.write(render_json(result) if as_json else render_text(result))

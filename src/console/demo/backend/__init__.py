@@ -155,12 +155,8 @@ def add_stack_resources(stack_name: str, resources: Sequence[StackResourceSpec],
             spec.logical_id, spec.physical_id, spec.resource_type)
 
 
-def set_stack_history(stack_name: str, events: Sequence[StackEventSpec], *, status: str,
-                      created_at: datetime, last_updated_at: datetime | None = None,
-                      status_reason: str | None = None, region: str = REGION) -> None:
-    """Replace the stack's events (given oldest first) and set its status and times."""
-    stack = _stack(stack_name, region)
-    replaced = []
+def _events(stack: Any, events: Sequence[StackEventSpec]) -> list[Any]:
+    made = []
     for spec in events:
         physical = spec.physical_id or (stack.stack_id if spec.logical_id == stack.name else "")
         event = Event(stack_id=stack.stack_id, stack_name=stack.name,
@@ -168,12 +164,27 @@ def set_stack_history(stack_name: str, events: Sequence[StackEventSpec], *, stat
                       resource_type=spec.resource_type, resource_status=spec.status,
                       resource_status_reason=spec.reason or None, resource_properties=None)
         event.timestamp = _naive(spec.timestamp)
-        replaced.append(event)
-    stack.events = replaced
+        made.append(event)
+    return made
+
+
+def set_stack_history(stack_name: str, events: Sequence[StackEventSpec], *, status: str,
+                      created_at: datetime, last_updated_at: datetime | None = None,
+                      status_reason: str | None = None, region: str = REGION) -> None:
+    """Replace the stack's events (given oldest first) and set its status and times."""
+    stack = _stack(stack_name, region)
+    stack.events = _events(stack, events)
     stack.status = status
     stack.creation_time = _naive(created_at)
     stack.last_updated_time = _naive(last_updated_at) if last_updated_at else None
     stack.status_reason = status_reason
+
+
+def append_stack_events(stack_name: str, events: Sequence[StackEventSpec],
+                        region: str = REGION) -> None:
+    """Add events (oldest first) after the stack's existing ones, which keep their ids."""
+    stack = _stack(stack_name, region)
+    stack.events.extend(_events(stack, events))
 
 
 # -- ECS ------------------------------------------------------------------------------------
