@@ -45,10 +45,11 @@ def before_break_lines(broke_at: datetime | None, basis: str,
     """The heading and the entries of "what changed before this broke"."""
     if broke_at is None:
         return ["What changed before this broke: nothing is broken (no bad moment seen)."]
-    head = f"What changed in the 30 min before {when(broke_at)} ({clean(basis, limit=120)}):"
+    head = [f"What changed in the 30 min before {when(broke_at)}:",
+            f"  (it broke then: {clean(basis, limit=width - 20)})"]
     if not entries:
-        return [head, "    no change recorded in that window"]
-    return [head, *render_entries(entries, width)]
+        return [*head, "    no change recorded in that window"]
+    return [*head, *render_entries(entries, width)]
 
 
 def entry_to_dict(entry: ChangeEntry) -> dict[str, Any]:

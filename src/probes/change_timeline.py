@@ -213,10 +213,10 @@ def suspicion(entry: ChangeEntry) -> int:
 
 def before_break(entries: Iterable[ChangeEntry], broke_at: datetime,
                  window: timedelta = BEFORE_BREAK) -> list[ChangeEntry]:
-    """The changes in the `window` before `broke_at` (inclusive), most suspicious first (a
-    deployment or task definition, a stack update, a config change...), then the closest to
-    the break first."""
-    found = [e for e in entries if broke_at - window <= e.at <= broke_at]
+    """The changes in the `window` before `broke_at` (not the break itself), most suspicious
+    first (a deployment or task definition, a stack update, a config change...), then the
+    closest to the break first."""
+    found = [e for e in entries if broke_at - window <= e.at < broke_at]
     return sorted(found, key=lambda e: (suspicion(e), broke_at - e.at, e.resource))
 
 
