@@ -201,9 +201,27 @@ class ChangeTimeline:
         return added
 
     def entries_between(self, start: datetime, end: datetime) -> tuple[ChangeEntry, ...]:
-        """Every entry known with start <= at <= end, oldest first."""
-        return tuple(sorted((e for e in self._entries.values() if start <= e.at <= end),
-                            key=_order))
+        """Every entry known with start <= at <= end, oldest first. An alarm transition the
+        console observed is left out when DescribeAlarmHistory has the same one (AWS's time
+        is the exact one; the console saw it at its next poll)."""
+        found = [e for e in self._entries.values() if start <= e.at <= end]
+        recorded = [e for e in found if e.kind == "alarm" and not _observed(e)]
+        return tuple(sorted((e for e in found if not (
+            e.kind == "alarm" and _observed(e) and any(_same_transition(h, e)
+                                                        for h in recorded))), key=_order))
+
+
+OBSERVED_LAG = timedelta(minutes=10)  # an observed transition is at most this late
+
+
+def _observed(entry: ChangeEntry) -> bool:
+    return dict(entry.detail).get("source") == "observed by the console"
+
+
+def _same_transition(recorded: ChangeEntry, observed: ChangeEntry) -> bool:
+    a, b = dict(recorded.detail), dict(observed.detail)
+    return (recorded.resource == observed.resource and a.get("to") == b.get("to")
+            and recorded.at <= observed.at <= recorded.at + OBSERVED_LAG)
 
 
 def suspicion(entry: ChangeEntry) -> int:

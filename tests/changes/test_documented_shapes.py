@@ -158,3 +158,23 @@ def test_task_definition_revisions_stop_at_the_first_one_before_since():
     assert [e.resource for e in entries] == ["app:40", "app:39", "app:38"]
     assert entries[0].summary == "task definition app:40 registered: repo/app:1.40"
     assert len(client.described) == 4  # the fourth was older: no more asked
+
+
+def test_an_observed_alarm_transition_gives_way_to_aws_history_of_it():
+    from probes.change_convert import observed_entries
+    from probes.change_timeline import ChangeTimeline
+    from probes.changes import StateChange
+
+    timeline = ChangeTimeline(ctx=None, deployment=None)  # type: ignore[arg-type]
+    seen_at = T0 + timedelta(minutes=1, seconds=20)  # the next poll after the transition
+    observed = observed_entries([StateChange("alarms", "prod-alb-5xx-high", "OK", "ALARM",
+                                             REASON)], seen_at)
+    other = observed_entries([StateChange("alarms", "prod-cpu", "OK", "ALARM", "x")], seen_at)
+    timeline.add(observed + other)
+    window = (T0 - timedelta(hours=1), T0 + timedelta(hours=1))
+    assert len(timeline.entries_between(*window)) == 2
+    timeline.add([alarm_history_entry(history_item("prod-alb-5xx-high", T0))])
+    entries = timeline.entries_between(*window)
+    assert [(e.at, e.resource, dict(e.detail)["source"]) for e in entries] == [
+        (T0, "prod-alb-5xx-high", "DescribeAlarmHistory"),
+        (seen_at, "prod-cpu", "observed by the console")]
