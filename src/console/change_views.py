@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from console.change_flow import ChangeFlow
-from console.changes_text import before_break_lines
+from console.changes_text import before_break_heading, before_break_lines
 from console.panes.base import Detail
 from console.sanitize import clean
 from probes.verdict import Verdict
@@ -23,7 +23,7 @@ def before_break_text(flow: ChangeFlow, *, limit: int | None = None,
     lines = before_break_lines(broke_at, basis, shown, width)
     if limit is not None and len(suspects) > limit:
         lines.append(f"    … {len(suspects) - limit} more: w on the dashboard")
-    heading = 1 if broke_at is None else 2
+    heading = len(before_break_heading(broke_at, basis, width))
     text = Text("\n".join(lines[heading:]))
     head = Text("\n".join(lines[:heading]) + "\n", style="bold")
     missing = flow.failure_lines()

@@ -40,13 +40,21 @@ def render_entries(entries: Iterable[ChangeEntry], width: int = WIDTH) -> list[s
     return [line for entry in entries for line in entry_lines(entry, width)]
 
 
+def before_break_heading(broke_at: datetime | None, basis: str,
+                         width: int = WIDTH) -> list[str]:
+    if broke_at is None:
+        return ["What changed before this broke: nothing is broken (no bad moment seen)."]
+    return [f"What changed in the 30 min before {when(broke_at)}:",
+            *textwrap.wrap(f"(it broke then: {clean(basis, limit=300)})", width,
+                           initial_indent="  ", subsequent_indent="  ")]
+
+
 def before_break_lines(broke_at: datetime | None, basis: str,
                        entries: Sequence[ChangeEntry], width: int = WIDTH) -> list[str]:
     """The heading and the entries of "what changed before this broke"."""
+    head = before_break_heading(broke_at, basis, width)
     if broke_at is None:
-        return ["What changed before this broke: nothing is broken (no bad moment seen)."]
-    head = [f"What changed in the 30 min before {when(broke_at)}:",
-            f"  (it broke then: {clean(basis, limit=width - 20)})"]
+        return head
     if not entries:
         return [*head, "    no change recorded in that window"]
     return [*head, *render_entries(entries, width)]

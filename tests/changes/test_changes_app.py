@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import boto3
+import pytest
 
 from console.demo import names as n
 from console.incidents import export
@@ -63,10 +64,11 @@ async def test_w_shows_what_changed_in_the_30_minutes_before_the_first_alarm(
         assert "DOWN P0" in text
 
 
-async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, read_screen):
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, read_screen, size):
     demo = scenario("p0-outage")
     _, broke_at = _first_alarm(demo)
-    async with open_app(demo, size=(120, 40)) as (app, pilot):
+    async with open_app(demo, size=size) as (app, pilot):
         await until(pilot, lambda: app.dashboard.panes["alarms"].data is not None)
         assert app.start_runbook("p0-service-down")
         await until(pilot, lambda: isinstance(app.screen, RunbookPreviewScreen))
@@ -78,6 +80,7 @@ async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, re
         top = "\n".join(lines[:12])
         assert f"What changed in the 30 min before {broke_at:%Y-%m-%d %H:%M:%S}Z" in top
         assert " task-stop " in top
+        assert "chars]" not in top and max(len(line.rstrip()) for line in lines) <= size[0]
 
 
 async def test_opening_an_incident_snapshots_changes_and_metrics_into_the_export(
