@@ -113,3 +113,22 @@ async def test_opening_an_incident_snapshots_changes_and_metrics_into_the_export
     spark = "▁" * 10 + " " + "▁" * 19 + "▇" * 20 + "█" * 10
     assert f"\nALB 5xx                {spark}  " in metrics
     assert "min 0 max 139 latest 139 count" in metrics
+
+
+async def test_the_consoles_own_action_joins_the_timeline_with_its_call(
+        scenario, open_app, until, read_screen):
+    from tests.actions.test_monitoring_actions import confirm_and_finish, submit_form
+
+    demo = scenario("healthy")
+    async with open_app(demo, write=True) as (app, pilot):
+        await until(pilot, lambda: app.dashboard.panes["alarms"].data is not None)
+        before = app.changes.clock()
+        await pilot.press("5", "M")  # a test metric, as the guide's monitoring test does
+        await submit_form(app, pilot, until)
+        confirm, _ = await confirm_and_finish(app, pilot, until, read_screen)
+        entries = app.changes.entries_between(before, app.changes.clock())
+    action, = [e for e in entries if e.kind == "action"]
+    call = dict(action.detail)["call"]
+    assert call.startswith("aws cloudwatch put-metric-data") and "TestMetric" in call
+    assert "cloudwatch.PutMetricData" in confirm
+    assert action.summary.startswith(f"{action.resource}: ")
