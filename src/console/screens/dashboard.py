@@ -131,10 +131,10 @@ class DashboardScreen(Screen):
             header.verdict = verdict
 
     def _refresh_summary(self) -> None:
-        strip = self.query_one(SummaryStrip)
-        if strip.display:
-            strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(), name == self.active)
-                        for name, p in self.panes.items()])
+        for strip in self.query(SummaryStrip):  # none when a result lands during teardown
+            if strip.display:
+                strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(),
+                             name == self.active) for name, p in self.panes.items()])
 
     def _tick(self) -> None:
         now = clock.now()
