@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from console.action_flow import ActionFlow
+from console.change_flow import ChangeFlow  # what changed (issue 13)
 from console.config import Environment, cache_dir
 from console.discovery_flow import discovery_for
 from console.incident_flow import IncidentFlow, recorder_for  # incident timeline (issue 5)
@@ -69,6 +70,9 @@ class ConsoleApp(App[int]):
         self.incident_flow = IncidentFlow(self, self.incidents)
         # Metrics & Changes (issue 13): the metrics probe's last result, the changes to mark.
         self.metrics_view = MetricsView(self, self.probes.get("metrics"))
+        # What changed (issue 13): `self.changes.entries_between(start, end)` for the screens.
+        self.changes = ChangeFlow(connection.ctx, connection.deployment)
+        self.metrics_view.changes_provider = self.changes.entries_between
         if env.file.theme:
             self.theme = env.file.theme
         if env.file.keys:
@@ -140,6 +144,7 @@ class ConsoleApp(App[int]):
         self.rediscovery.observe(message.result)
         self.incident_flow.observe(message.result)  # incident timeline (issue 5)
         self.metrics_view.observe(message.result)  # Metrics & Changes (issue 13)
+        self.changes.observe(message.result, self.dashboard.verdict)  # issue 13
 
     def on_probe_started(self, message: ProbeStarted) -> None:
         self.dashboard.mark_collecting(message.probe)
@@ -214,6 +219,17 @@ class ConsoleApp(App[int]):
         self.push_screen(RunbookScreen(session))
         return True
 
+    def action_what_changed(self) -> None:
+        """`w`: the verdict's detail: what changed in the 30 min before it broke."""
+        self.run_worker(self._show_what_changed(), group="changes", exclusive=True)
+
+    async def _show_what_changed(self) -> None:
+        from console.change_views import verdict_detail
+        from console.screens.detail import DetailScreen
+
+        await self.changes.refresh()
+        self.push_screen(DetailScreen(verdict_detail(self.dashboard.verdict, self.changes)))
+
     def _record_runbook(self, runbook_id: str, step_id: str, event: str, detail: str) -> None:
         self.incidents.record_runbook(runbook_id, step_id, event, detail,
                                       self.connection.identity.arn)  # no-op without incident
@@ -231,6 +247,8 @@ class ConsoleApp(App[int]):
                             self.action_refresh)
         yield SystemCommand("Keys", "List every key", self.action_help)
         yield SystemCommand("Runbooks", "Pick a runbook to start", self.action_runbooks)
+        yield SystemCommand("What changed before this broke", "The verdict and the changes "
+                            "of the 30 min before it turned bad", self.action_what_changed)
         for runbook in self.runbooks.values():
             yield SystemCommand(f"Runbook: {runbook.title}", runbook.description,
                                 lambda runbook_id=runbook.id: self.start_runbook(runbook_id))

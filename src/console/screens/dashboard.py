@@ -28,7 +28,7 @@ from console.widgets.status_header import StatusHeader
 from console.widgets.summary_strip import SummaryStrip
 from probes.result import ProbeResult
 from probes.suite import Connection
-from probes.verdict import judge
+from probes.verdict import Verdict, judge
 
 log = logging.getLogger(__name__)
 COMPACT_WIDTH = 100
@@ -60,6 +60,7 @@ class DashboardScreen(Screen):
         Binding("l", "open_logs", "Logs", id="logs"),
         Binding("m", "open_metrics", "Metrics & Changes", show=False, id="metrics"),  # issue 13
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
+        Binding("w", "app.what_changed", "What changed", show=False, id="changes.before"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         Binding("z", "zoom", "Zoom", show=False, id="zoom"),
         Binding("slash", "filter", "Filter", show=False, id="filter"),
@@ -91,6 +92,7 @@ class DashboardScreen(Screen):
         self.broken_panes: set[str] = set()
         self.complete_logged = False
         self.verdict_inputs: dict[str, Any] = {}  # last good data of probes without a pane
+        self.verdict: Verdict | None = None
 
     def compose(self) -> ComposeResult:
         header = StatusHeader(self.env.name, self.env.aws.region, self.env.write,
@@ -143,6 +145,7 @@ class DashboardScreen(Screen):
                         unseen={name: pane.last_error.summary()
                                 for name, pane in self.panes.items()
                                 if pane.last_error is not None})
+        self.verdict = verdict  # what changed before it broke (issue 13) reads it
         for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
             header.verdict = verdict
         self._give_room(room_for(verdict.reasons))
