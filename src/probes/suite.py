@@ -9,26 +9,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from probes.alarms import AlarmsProbe
 from probes.context import AwsContext, AwsSettings
-from probes.costs import CostCache, CostsProbe
-from probes.datapath import DataPathProbe
 from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, discover
 from probes.discovery_cache import CachedDiscovery, DiscoveryCache, StackMark
-from probes.ecs import EcsProbe
 from probes.errors import EnvironmentUnusable, ErrorKind
 from probes.identity import CallerIdentity, IdentityProbe
-from probes.logs import LogsProbe
 from probes.result import Probe, ProbeResult
-from probes.stack import StackProbe
-from probes.targets import TargetHealthProbe
 
 DASHBOARD_PROBES = ("stack", "ecs", "targets", "logs", "alarms", "costs")
+# The probes' modules, imported by `build_probes`: `open_and_collect` loads them in a thread
+# while the first round of requests is out, not before it.
+PROBE_MODULES = ("probes.alarms", "probes.costs", "probes.datapath", "probes.ecs", "probes.logs",
+                 "probes.stack", "probes.targets")
 
 
 @dataclass
@@ -78,14 +76,20 @@ async def open_and_collect(
     try:
         await ctx.resolve_credentials()
         cached = cache.load() if cache else None
+        opening = asyncio.create_task(_open(ctx, stack, overrides, cache, cached))
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, _import_probe_modules)
+        except BaseException:
+            opening.cancel()
+            raise
         if cached is None:
-            connection = await _open(ctx, stack, overrides, cache, None)
+            connection = await opening
             probes = build(ctx, connection.deployment, connection.identity.account)
             return connection, await run_all_once(probes)
         running = asyncio.create_task(run_all_once(build(ctx, cached.deployment,
                                                          cached.account)))
         try:
-            connection = await _open(ctx, stack, overrides, cache, cached)
+            connection = await opening
         except BaseException:
             running.cancel()
             with contextlib.suppress(BaseException):
@@ -100,6 +104,11 @@ async def open_and_collect(
     except BaseException:
         await ctx.close()
         raise
+
+
+def _import_probe_modules() -> None:
+    for name in PROBE_MODULES:
+        importlib.import_module(name)
 
 
 # Probes that need nothing discovery finds (the stack's name, the account).
@@ -203,6 +212,14 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                  account: str | None = None) -> dict[str, Probe[Any]]:
     """One probe per pane (and the data-path probe), keyed by name, with the configured
     intervals."""
+    from probes.alarms import AlarmsProbe
+    from probes.costs import CostCache, CostsProbe
+    from probes.datapath import DataPathProbe
+    from probes.ecs import EcsProbe
+    from probes.logs import LogsProbe
+    from probes.stack import StackProbe
+    from probes.targets import TargetHealthProbe
+
     intervals = intervals or {}
     cache = CostCache(cost_cache_dir, cost_cache_ttl_s) if cost_cache_dir else None
     probes: list[Probe[Any]] = [
