@@ -122,16 +122,25 @@ def median(values: list[float]) -> float:
 
 
 def compare(base_env: dict[str, str], emulator_port: int, latency_ms: float, runs: int,
-            cache: Path, discovery: str, aws: str | None, stack: str, region: str) -> dict:
+            cache: Path, discovery: str, aws: str | None, stack: str, region: str,
+            baseline_src: str | None = None) -> dict:
     proxy = LatencyProxy(emulator_port, latency_ms / 1000)
     env = {**base_env, "AWS_ENDPOINT_URL": proxy.url}
     console_status(env, proxy, cache, "warm")  # the emulator's backends; discovery cached
     console = [console_status(env, proxy, cache, discovery) for _ in range(runs)]
+    if baseline_src:  # the same, on another checkout's code (e.g. main before this change)
+        old_env = {**env, "PYTHONPATH": str(Path(baseline_src) / "src")}
+        console_status(old_env, proxy, cache, "cold")
+        old = [console_status(old_env, proxy, cache, "cold") for _ in range(runs)]
     row = {"latency_ms": latency_ms,
            "console_s": median([c["elapsed"] for c in console]),
            "first_request_s": median([c["first"] for c in console]),
            "rounds": median([c["rounds"] for c in console]),
            "requests": console[-1]["requests"], "ops": console[-1]["ops"]}
+    if baseline_src:
+        row.update(old_s=median([c["elapsed"] for c in old]),
+                   old_first_s=median([c["first"] for c in old]),
+                   old_rounds=median([c["rounds"] for c in old]))
     if aws:
         times, calls = [], 0
         for _ in range(runs):
@@ -149,6 +158,8 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, nargs="*", default=[0, 40, 120])
     parser.add_argument("--discovery", choices=("warm", "cold"), default="warm",
                         help="discovery cached by the run before (warm) or not (cold)")
+    parser.add_argument("--baseline-src", metavar="DIR",
+                        help="also time status from this checkout (its src/ first on the path)")
     args = parser.parse_args()
 
     from console.demo import DemoRun
@@ -165,7 +176,7 @@ def main() -> int:
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
         port = int(demo.endpoint_url.rsplit(":", 1)[1])
         rows = [compare(base, port, latency, args.runs, cache, args.discovery, aws, n.STACK,
-                        n.REGION) for latency in args.latency_ms]
+                        n.REGION, args.baseline_src) for latency in args.latency_ms]
     print(f"status --json (cost cache cold, discovery {args.discovery}) against "
           f"{rows[0].get('cli_calls', 14)} aws CLI calls; medians of {args.runs} runs")
     print("| latency per request (+2 per new connection) | console | aws CLI calls | ratio "
@@ -176,6 +187,11 @@ def main() -> int:
         ratio = f"{row['ratio']:.1f}x" if "ratio" in row else "-"
         print(f"| {row['latency_ms']:g} ms | {row['console_s']:.2f} s | {cli} | {ratio} | "
               f"{row['first_request_s']:.3f} s | {row['rounds']:g} | {row['requests']} |")
+    for row in rows:
+        if "old_s" in row:
+            print(f"baseline at {row['latency_ms']:g} ms: {row['old_s']:.2f} s, first request "
+                  f"after {row['old_first_s']:.3f} s, {row['old_rounds']:g} dependent round "
+                  f"trips; this code {row['console_s']:.2f} s")
     print("console requests by operation (last run at the last latency):",
           json.dumps(rows[-1]["ops"]))
     return 0
