@@ -98,8 +98,11 @@ async def open_and_collect(
         results = await running
         if connection.deployment is not cached.deployment:
             again = build(ctx, connection.deployment, connection.identity.account)
+            # Another account (the profile's credentials changed): the costs too.
+            keep = _NAMES_FROM_STACK_ONLY if connection.identity.account == cached.account \
+                else ("stack",)
             results.update(await run_all_once(
-                {name: p for name, p in again.items() if name not in _NAMES_FROM_STACK_ONLY}))
+                {name: p for name, p in again.items() if name not in keep}))
         return connection, results
     except BaseException:
         await ctx.close()

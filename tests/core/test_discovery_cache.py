@@ -108,3 +108,28 @@ async def test_status_on_stale_cached_names_runs_the_probes_again_on_the_real_on
     assert connection.deployment.service == n.SERVICE
     assert results["ecs"].ok and results["ecs"].data.service == n.SERVICE
     assert json.loads(path.read_text())["deployment"]["service"] == n.SERVICE
+
+
+async def test_another_account_behind_the_profile_reads_the_costs_again(scenario, tmp_path):
+    """The cache was written for another account: the costs read in the first round (for the
+    cached account) are dropped and read again for the account STS names."""
+    demo = scenario("healthy")
+
+    def build(ctx, deployment, account):
+        return build_probes(ctx, deployment, account=account)
+
+    with RecordingProxy(demo.endpoint_url) as proxy:  # the cache is per endpoint: one URL
+        settings = demo.settings(endpoint_url=proxy.url)
+        await opened(settings, tmp_path)
+        (path,) = tmp_path.glob("discovery-*.json")
+        other = json.loads(path.read_text())
+        other["account"] = "999999999999"
+        path.write_text(json.dumps(other))
+        proxy.bodies.clear()
+        connection, results = await open_and_collect(settings, n.STACK, None, build,
+                                                     cache_dir=tmp_path)
+        await connection.close()
+    asked = [b.get("AccountId") for a, b in proxy.bodies if a == "budgets:DescribeBudgets"]
+    assert asked == ["999999999999", connection.identity.account]
+    assert connection.identity.account == "123456789012"
+    assert results["costs"].ok
