@@ -1,24 +1,29 @@
-"""Benchmark: `incident-console status --json` against the guide's weekly health-check script.
+"""Benchmark: `incident-console status --json` against the 14 AWS CLI calls learning the same.
 
-Both run against the same emulated deployment (the demo, in this process). The console is timed
-from process start to a complete `status --json` (every probe: stack, ECS service and tasks,
-target health, logs, alarms, costs). The script is the guide's "Weekly health check": its five
-`aws` calls one after another (describe-services, describe-target-groups + describe-target-health,
-describe-alarms --state-value ALARM, ce get-cost-and-usage), each a new `aws` process, as cron
-would run it. Prints the medians of N runs and the ratio.
+Both run against the same emulated deployment (the demo, in this process), through a proxy that
+models the network (`latency_proxy.py`): every request waits one round trip, every new
+connection two more (TCP and TLS set-up). The console runs as its own process, timed from
+process start to a complete `status --json` (every probe: stack, ECS service and tasks, target
+health, logs, alarms, costs, backups and certificates), with the cost cache cold (emptied before
+each run) and discovery cached by the run before (`--discovery cold` empties that too). The CLI
+side is what an on-call engineer would type to learn the same facts, one `aws` process per call,
+each value taken from the answer before:
 
-    python benchmarks/status_vs_cli.py [--runs 7] [--scenario p0-outage] [--latency-ms 0 40]
+  sts get-caller-identity; cloudformation list-stack-resources, describe-stacks,
+  describe-stack-events; ecs describe-services, describe-task-definition (log groups),
+  list-tasks RUNNING, list-tasks STOPPED, describe-tasks; elbv2 describe-target-health;
+  logs filter-log-events (last 5 min); cloudwatch describe-alarms; ce get-cost-and-usage;
+  s3api list-objects-v2 (the newest backup).
 
-The emulator answers in a millisecond; AWS is a network round trip away. `--latency-ms` runs
-the comparison again through a local proxy that holds every request for that long before
-passing it on (40 ms is a typical round trip to eu-west-1 from elsewhere in Europe), which is
-where the console's concurrent probes and the script's one-call-after-another differ most.
+Prints, per latency: medians of N runs, the ratio, when the console's first request left, the
+dependent round trips before it completed, and its requests by operation.
+
+    python benchmarks/status_vs_cli.py [--runs 5] [--latency-ms 0 40 120] [--discovery warm]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import shutil
@@ -26,136 +31,169 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-CLUSTER = "children-drawing-prod-cluster"
-SERVICE = "children-drawing-prod-service"
+sys.path.insert(0, str(Path(__file__).parent))
+
+from latency_proxy import LatencyProxy
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+def console_status(env: dict[str, str], proxy: LatencyProxy, cache: Path,
+                   discovery: str) -> dict:
+    for file in cache.glob("*"):  # the cost cache cold; discovery as asked
+        if file.is_file() and (discovery == "cold" or not file.name.startswith("discovery-")):
+            file.unlink()
+    proxy.log.clear()
     started = time.perf_counter()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
-    return time.perf_counter() - started, done
-
-
-def console_status(env: dict[str, str]) -> float:
-    elapsed, done = timed([sys.executable, "-m", "console", "status", "--json"], env)
-    if done.returncode != 0:
-        raise SystemExit(f"status failed ({done.returncode}): {done.stderr.strip()}")
-    probes = json.loads(done.stdout)["probes"]
-    failed = [name for name, p in probes.items() if not p["ok"]]
+    done = subprocess.run([sys.executable, "-m", "console", "status", "--json"], env=env,
+                          capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1, 2) or not done.stdout.startswith("{"):
+        raise SystemExit(f"status failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    payload = json.loads(done.stdout)
+    failed = [name for name, p in payload["probes"].items() if not p["ok"]]
     if failed:
         raise SystemExit(f"status: probes failed: {failed}")
-    return elapsed
+    first = min(proxy.log.connections) - started if proxy.log.connections else float("nan")
+    return {"elapsed": elapsed, "first": first, "rounds": proxy.log.rounds(),
+            "ops": proxy.log.by_operation(), "requests": len(proxy.log.requests),
+            "deployment": payload["deployment"]}
 
 
-def weekly_script(env: dict[str, str], aws: str) -> float:
-    """The guide's weekly health-check script, call for call."""
+def aws_cli(aws: str, env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([aws, *args, "--output", "json"], env=env, capture_output=True,
+                          text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"aws {' '.join(args[:2])} failed: {done.stderr.strip()[-300:]}")
+    return done.stdout
+
+
+def cli_calls(aws: str, env: dict[str, str], stack: str, region: str) -> int:
+    """The 14 calls, one after another, each value from the answer before. Returns the count."""
+    r = ["--region", region]
+    calls = 0
+
+    def call(*args: str) -> dict:
+        nonlocal calls
+        calls += 1
+        return json.loads(aws_cli(aws, env, *args) or "{}")
+
+    call("sts", "get-caller-identity", *r)
+    resources = call("cloudformation", "list-stack-resources", "--stack-name", stack, *r)
+    by_type: dict[str, list[str]] = {}
+    for res in resources["StackResourceSummaries"]:
+        by_type.setdefault(res["ResourceType"], []).append(res["PhysicalResourceId"])
+    cluster = by_type["AWS::ECS::Cluster"][0].rsplit("/", 1)[-1]
+    service = by_type["AWS::ECS::Service"][0].rsplit("/", 1)[-1]
+    call("cloudformation", "describe-stacks", "--stack-name", stack, *r)
+    call("cloudformation", "describe-stack-events", "--stack-name", stack, *r)
+    described = call("ecs", "describe-services", "--cluster", cluster, "--services", service,
+                     *r)
+    task_definition = described["services"][0]["taskDefinition"]
+    td = call("ecs", "describe-task-definition", "--task-definition", task_definition, *r)
+    group = td["taskDefinition"]["containerDefinitions"][0]["logConfiguration"]["options"][
+        "awslogs-group"]
+    arns = call("ecs", "list-tasks", "--cluster", cluster, "--desired-status", "RUNNING",
+                *r)["taskArns"]
+    arns += call("ecs", "list-tasks", "--cluster", cluster, "--desired-status", "STOPPED",
+                 *r)["taskArns"]
+    call("ecs", "describe-tasks", "--cluster", cluster, "--tasks", *arns[:100], *r)
+    for tg in by_type.get("AWS::ElasticLoadBalancingV2::TargetGroup", [])[:1]:
+        call("elbv2", "describe-target-health", "--target-group-arn", tg, *r)
+    since = int((time.time() - 300) * 1000)
+    call("logs", "filter-log-events", "--log-group-name", group, "--start-time", str(since),
+         "--interleaved", *r)
+    call("cloudwatch", "describe-alarms", "--alarm-name-prefix", f"{stack}-", *r)
     today = datetime.now(UTC).date()
-    region = ["--region", "eu-west-1"]
-    started = time.perf_counter()
-    steps = [
-        [aws, "ecs", "describe-services", "--cluster", CLUSTER, "--services", SERVICE, *region],
-    ]
-    for cmd in steps:
-        subprocess.run(cmd, env=env, capture_output=True, check=True)
-    tg_arn = subprocess.run(
-        [aws, "elbv2", "describe-target-groups", "--names", "children-drawing-prod-tg",
-         "--query", "TargetGroups[0].TargetGroupArn", "--output", "text", *region],
-        env=env, capture_output=True, text=True, check=True).stdout.strip()
-    for cmd in (
-        [aws, "elbv2", "describe-target-health", "--target-group-arn", tg_arn, *region],
-        [aws, "cloudwatch", "describe-alarms", "--state-value", "ALARM", *region],
-        [aws, "ce", "get-cost-and-usage", "--time-period",
-         f"Start={today - timedelta(days=7)},End={today}", "--granularity", "DAILY",
-         "--metrics", "BlendedCost", "--region", "us-east-1"],
-    ):
-        subprocess.run(cmd, env=env, capture_output=True, check=True)
-    return time.perf_counter() - started
+    call("ce", "get-cost-and-usage", "--time-period",
+         f"Start={today.replace(day=1) if today.day > 1 else today - timedelta(days=1)},"
+         f"End={today + timedelta(days=1)}", "--granularity", "DAILY", "--metrics",
+         "UnblendedCost", "--group-by", "Type=DIMENSION,Key=SERVICE", "--region", "us-east-1")
+    buckets = [b for b in by_type.get("AWS::S3::Bucket", []) if "backup" in b]
+    for bucket in buckets[:1]:
+        call("s3api", "list-objects-v2", "--bucket", bucket, *r)
+    return calls
 
 
-class DelayProxy:
-    """A TCP proxy on 127.0.0.1 that delays each chunk a client sends by `delay_s` (one HTTP
-    request per chunk here): a network round trip in front of the emulator."""
-
-    def __init__(self, target_port: int, delay_s: float) -> None:
-        self.target_port = target_port
-        self.delay_s = delay_s
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self.port = 0
-        threading.Thread(target=self._serve, args=(ready,), daemon=True).start()
-        ready.wait()
-
-    def _serve(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-        server = self.loop.run_until_complete(
-            asyncio.start_server(self._client, "127.0.0.1", 0))
-        self.port = server.sockets[0].getsockname()[1]
-        ready.set()
-        self.loop.run_forever()
-
-    async def _pipe(self, reader, writer, delay: float) -> None:
-        try:
-            while data := await reader.read(65536):
-                if delay:
-                    await asyncio.sleep(delay)
-                writer.write(data)
-                await writer.drain()
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            writer.close()
-
-    async def _client(self, reader, writer) -> None:
-        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
-        await asyncio.gather(self._pipe(reader, up_writer, self.delay_s),
-                             self._pipe(up_reader, writer, 0))
+def median(values: list[float]) -> float:
+    return statistics.median(values)
 
 
-def compare(env: dict[str, str], runs: int, label: str) -> None:
-    console_status(env)  # warm the emulator's lazily loaded backends
-    console_times = [console_status(env) for _ in range(runs)]
-    print(f"[{label}] incident-console status --json: median "
-          f"{statistics.median(console_times):.3f} s (min {min(console_times):.3f}, "
-          f"max {max(console_times):.3f}, {runs} runs)")
-    aws = shutil.which("aws")
-    if aws is None:
-        print("aws CLI not installed: the script's side was not measured")
-        return
-    weekly_script(env, aws)
-    script_times = [weekly_script(env, aws) for _ in range(runs)]
-    print(f"[{label}] guide's weekly health-check script (aws CLI, 5 calls): median "
-          f"{statistics.median(script_times):.3f} s (min {min(script_times):.3f}, "
-          f"max {max(script_times):.3f})")
-    ratio = statistics.median(script_times) / statistics.median(console_times)
-    print(f"[{label}] ratio: the console is {ratio:.1f}x faster (target: at least 5x)")
+def compare(base_env: dict[str, str], emulator_port: int, latency_ms: float, runs: int,
+            cache: Path, discovery: str, aws: str | None, stack: str, region: str,
+            baseline_src: str | None = None) -> dict:
+    proxy = LatencyProxy(emulator_port, latency_ms / 1000)
+    env = {**base_env, "AWS_ENDPOINT_URL": proxy.url}
+    console_status(env, proxy, cache, "warm")  # the emulator's backends; discovery cached
+    console = [console_status(env, proxy, cache, discovery) for _ in range(runs)]
+    if baseline_src:  # the same, on another checkout's code (e.g. main before this change)
+        old_env = {**env, "PYTHONPATH": str(Path(baseline_src) / "src")}
+        console_status(old_env, proxy, cache, "cold")
+        old = [console_status(old_env, proxy, cache, "cold") for _ in range(runs)]
+    row = {"latency_ms": latency_ms,
+           "console_s": median([c["elapsed"] for c in console]),
+           "first_request_s": median([c["first"] for c in console]),
+           "rounds": median([c["rounds"] for c in console]),
+           "requests": console[-1]["requests"], "ops": console[-1]["ops"]}
+    if baseline_src:
+        row.update(old_s=median([c["elapsed"] for c in old]),
+                   old_first_s=median([c["first"] for c in old]),
+                   old_rounds=median([c["rounds"] for c in old]))
+    if aws:
+        times, calls = [], 0
+        for _ in range(runs):
+            started = time.perf_counter()
+            calls = cli_calls(aws, env, stack, region)
+            times.append(time.perf_counter() - started)
+        row.update(cli_s=median(times), cli_calls=calls, ratio=median(times) / row["console_s"])
+    return row
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scenario", default="p0-outage")
-    parser.add_argument("--latency-ms", type=float, nargs="*", default=[0, 40])
+    parser.add_argument("--latency-ms", type=float, nargs="*", default=[0, 40, 120])
+    parser.add_argument("--discovery", choices=("warm", "cold"), default="warm",
+                        help="discovery cached by the run before (warm) or not (cold)")
+    parser.add_argument("--baseline-src", metavar="DIR",
+                        help="also time status from this checkout (its src/ first on the path)")
     args = parser.parse_args()
 
     from console.demo import DemoRun
+    from console.demo import names as n
 
+    aws = shutil.which("aws")
     with DemoRun(args.scenario, traffic=False) as demo, \
             tempfile.TemporaryDirectory() as home:
-        base = {**os.environ, **demo.env(), "INCIDENT_CONSOLE_CACHE_DIR": home,
+        cache = Path(home) / "cache"
+        cache.mkdir()
+        base = {**os.environ, **demo.env(), "INCIDENT_CONSOLE_CACHE_DIR": str(cache),
                 "INCIDENT_CONSOLE_LOG_DIR": home, "INCIDENT_CONSOLE_DATA_DIR": home,
                 "INCIDENT_CONSOLE_CONFIG": os.path.join(home, "none.toml"),
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-        emulator_port = int(demo.endpoint_url.rsplit(":", 1)[1])
-        for latency in args.latency_ms:
-            env = dict(base)
-            if latency:
-                proxy = DelayProxy(emulator_port, latency / 1000)
-                env["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{proxy.port}"
-            compare(env, args.runs, f"{latency:g} ms per request")
+        port = int(demo.endpoint_url.rsplit(":", 1)[1])
+        rows = [compare(base, port, latency, args.runs, cache, args.discovery, aws, n.STACK,
+                        n.REGION, args.baseline_src) for latency in args.latency_ms]
+    print(f"status --json (cost cache cold, discovery {args.discovery}) against "
+          f"{rows[0].get('cli_calls', 14)} aws CLI calls; medians of {args.runs} runs")
+    print("| latency per request (+2 per new connection) | console | aws CLI calls | ratio "
+          "| first request after | dependent round trips | console requests |")
+    print("|---|---|---|---|---|---|---|")
+    for row in rows:
+        cli = f"{row['cli_s']:.2f} s" if "cli_s" in row else "not installed"
+        ratio = f"{row['ratio']:.1f}x" if "ratio" in row else "-"
+        print(f"| {row['latency_ms']:g} ms | {row['console_s']:.2f} s | {cli} | {ratio} | "
+              f"{row['first_request_s']:.3f} s | {row['rounds']:g} | {row['requests']} |")
+    for row in rows:
+        if "old_s" in row:
+            print(f"baseline at {row['latency_ms']:g} ms: {row['old_s']:.2f} s, first request "
+                  f"after {row['old_first_s']:.3f} s, {row['old_rounds']:g} dependent round "
+                  f"trips; this code {row['console_s']:.2f} s")
+    print("console requests by operation (last run at the last latency):",
+          json.dumps(rows[-1]["ops"]))
     return 0
 
 

@@ -20,13 +20,21 @@ from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession
-from botocore.exceptions import ClientError, CredentialRetrievalError
-from botocore.loaders import Loader, create_loader
+from probes import tls
 
-from probes.errors import ACTION_ATTRIBUTE, ACTION_METADATA, FILTER_PATTERN_METADATA
-from probes.request_budget import budget_for
+tls.import_aiohttp()  # before aiobotocore: see probes.tls
+
+from aiobotocore.config import AioConfig  # noqa: E402
+from aiobotocore.session import AioSession  # noqa: E402
+from botocore.exceptions import ClientError, CredentialRetrievalError  # noqa: E402
+from botocore.loaders import Loader, create_loader  # noqa: E402
+
+from probes.errors import (  # noqa: E402
+    ACTION_ATTRIBUTE,
+    ACTION_METADATA,
+    FILTER_PATTERN_METADATA,
+)
+from probes.request_budget import budget_for  # noqa: E402
 
 # Services whose API lives in one region whatever the deployment's region.
 GLOBAL_REGIONS = {"ce": "us-east-1", "budgets": "us-east-1", "support": "us-east-1",
@@ -155,6 +163,16 @@ def _remember_filter_pattern(params: Any = None, context: Any = None, **_: Any) 
         context["filter_pattern"] = params["filterPattern"]
 
 
+def _verify_value(session: AioSession) -> bool | str:
+    """What botocore would verify TLS with: the profile's or AWS_CA_BUNDLE's ca_bundle, else
+    REQUESTS_CA_BUNDLE, else its own bundle (True)."""
+    try:
+        bundle = session.get_config_variable("ca_bundle")
+    except Exception:  # noqa: BLE001 - a bad profile is reported by the first call
+        bundle = None
+    return bundle or os.environ.get("REQUESTS_CA_BUNDLE") or True
+
+
 class AwsContext:
     """An aiobotocore session and its clients for one environment.
 
@@ -174,7 +192,10 @@ class AwsContext:
         # One request budget per account and region, shared by every context of the process.
         keys = settings.static_credentials
         self.budget = budget_for(settings.profile, settings.endpoint_url, keys and keys[0])
+        self._verify = _verify_value(self._session)
+        tls.prepare(self._verify)  # the one TLS context, built in a thread meanwhile
         self._config = AioConfig(
+            http_session_cls=tls.http_session_class(),
             retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
@@ -238,6 +259,7 @@ class AwsContext:
                 region_name=region,
                 endpoint_url=self.settings.endpoint_url,
                 config=self._config,
+                verify=self._verify,
             )
             client = await self._stack.enter_async_context(creator)
             events = client.meta.events

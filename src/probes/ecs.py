@@ -1,8 +1,11 @@
 """ECS: the service's counts, deployments and events, and its tasks (running and recently stopped).
 
-Calls per collection: one DescribeServices, ListTasks for RUNNING and for STOPPED (paged), and
-DescribeTasks in batches of at most 100 (the API's limit). Tasks are kept only when their group
-is the service's own (``service:NAME``): some endpoints ignore ListTasks' serviceName filter.
+Calls per collection, all in flight together: one DescribeServices, ListTasks for RUNNING and for
+STOPPED (every page), then DescribeTasks in batches of at most 100 (the API's limit), sent
+together, for only the tasks `probes.ecs_task_cache` says need it: a stopped task is described
+once and kept, so the cost of a poll does not grow with the service's history. Tasks are kept
+only when their group is the service's own (``service:NAME``): some endpoints ignore
+ListTasks' serviceName filter.
 """
 
 from __future__ import annotations
@@ -12,10 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from probes.context import AwsContext
+from probes.ecs_task_cache import DESCRIBE_TASKS_BATCH, TaskCache
 from probes.result import Probe, ProbeResult
 from probes.task_stops import TaskStop, classify_stop
 
-DESCRIBE_TASKS_BATCH = 100
+__all__ = ["DESCRIBE_TASKS_BATCH", "EcsProbe", "EcsTask", "ServiceSnapshot"]
 
 
 @dataclass(frozen=True)
@@ -272,6 +276,8 @@ class EcsProbe(Probe[ServiceSnapshot]):
         self.cluster = cluster
         self.service = service
         self.keep_stopped = keep_stopped
+        self._cache = TaskCache(keep_stopped=keep_stopped)
+        self._cache_key = (cluster, service)
 
     async def collect(self) -> ServiceSnapshot:
         ecs = await self.ctx.client("ecs")
@@ -300,18 +306,24 @@ class EcsProbe(Probe[ServiceSnapshot]):
     async def _tasks(self, ecs) -> tuple[EcsTask, ...]:
         running, stopped = await asyncio.gather(self._task_arns(ecs, "RUNNING"),
                                                 self._task_arns(ecs, "STOPPED"))
-        arns = list(dict.fromkeys(running + stopped))
-        group = f"service:{self.service}"
-        tasks: list[EcsTask] = []
-        for start in range(0, len(arns), DESCRIBE_TASKS_BATCH):
-            batch = arns[start:start + DESCRIBE_TASKS_BATCH]
-            page = await ecs.describe_tasks(cluster=self.cluster, tasks=batch)
-            tasks.extend(parse_task(raw) for raw in page.get("tasks", [])
-                         if raw.get("group") in (group, None))
-        ordered = order_tasks(tasks)
-        running = [t for t in ordered if not t.is_stopped]
-        stopped = [t for t in ordered if t.is_stopped][: self.keep_stopped]
-        return tuple(running + stopped)
+        cache = self._cache_for_service()
+        running_set = set(running)
+        batches = cache.plan(list(dict.fromkeys(running)),
+                             [a for a in dict.fromkeys(stopped) if a not in running_set])
+        pages = await asyncio.gather(*(ecs.describe_tasks(cluster=self.cluster, tasks=batch)
+                                       for batch in batches))
+        raws = [raw for page in pages for raw in page.get("tasks", [])]
+        cache.record([parse_task(r) for r in raws],
+                     {r.get("taskArn", ""): r.get("group") for r in raws},
+                     f"service:{self.service}")
+        return order_tasks(cache.shown())
+
+    def _cache_for_service(self) -> TaskCache:
+        """The task cache, emptied when the probe is pointed at another service."""
+        if self._cache_key != (self.cluster, self.service):
+            self._cache_key = (self.cluster, self.service)
+            self._cache = TaskCache(keep_stopped=self.keep_stopped)
+        return self._cache
 
     def next_interval(self, result: ProbeResult[ServiceSnapshot]) -> float:
         if result.data is not None and result.data.rolling_out:

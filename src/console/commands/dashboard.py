@@ -26,16 +26,24 @@ def run_app(env, *, demo: bool = False) -> int:
     """Connect first (so an unusable environment ends in one clear line, exit 2), then run
     the app on the same event loop as the connection's clients."""
     import asyncio
+    import importlib
     import tempfile
     from pathlib import Path
 
-    from console.app import ConsoleApp
+    from console.config import cache_dir
     from probes.suite import connect
 
     async def main() -> int:
-        connection = await connect(env.aws, env.stack, env.overrides)
+        # The app (textual) is imported in a thread while the first requests are out.
+        importing = asyncio.get_running_loop().run_in_executor(
+            None, importlib.import_module, "console.app")
+        # The demo's emulator is new each run: nothing to keep. Elsewhere discovery is kept
+        # on disk and checked in the first round of requests.
+        connection = await connect(env.aws, env.stack, env.overrides,
+                                   cache_dir=None if demo else cache_dir())
         connection.ctx.interactive = False  # from here on the screen is the app's
         try:
+            ConsoleApp = (await importing).ConsoleApp
             with tempfile.TemporaryDirectory(prefix="incident-console-demo-") as tmp:
                 cache = Path(tmp) if demo else None
                 app = ConsoleApp(env, connection, cost_cache_dir=cache)

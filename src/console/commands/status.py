@@ -43,19 +43,20 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
     import sys
 
     from console.config import cache_dir
-    from console.status_text import render_status
-    from probes.serialize import to_jsonable
-    from probes.suite import build_probes, connect, run_all_once
+    from probes.suite import build_probes, open_and_collect
 
-    connection = await connect(env.aws, env.stack, env.overrides)
-    try:
-        probes = build_probes(connection.ctx, connection.deployment, intervals=env.intervals,
-                              cost_cache_dir=cache_dir(), cost_cache_ttl_s=env.cost_cache_ttl_s,
-                              log_since_ms=since_ms, account=connection.identity.account,
-                              metric_overrides=env.metric_overrides)
-        results = await run_all_once(probes)
-    finally:
-        await connection.close()
+    def build(ctx, deployment, account):
+        return build_probes(ctx, deployment, intervals=env.intervals,
+                            cost_cache_dir=cache_dir(), cost_cache_ttl_s=env.cost_cache_ttl_s,
+                            log_since_ms=since_ms, account=account,
+                            metric_overrides=env.metric_overrides)
+
+    # Discovery cached on disk is checked in the same first round as the probes' requests.
+    connection, results = await open_and_collect(env.aws, env.stack, env.overrides, build,
+                                                 cache_dir=cache_dir())
+    await connection.close()
+    from console.status_text import render_status  # after the requests: not on their path
+    from probes.serialize import to_jsonable
     if as_json:
         logs = results.get("logs")
         payload = {
