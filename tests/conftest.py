@@ -44,6 +44,17 @@ def private_dirs(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INCIDENT_CONSOLE_CONFIG", str(base / "config.toml"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_request_budgets() -> Iterator[None]:
+    """Each test starts with full request budgets: one test's pacing or throttling must not
+    slow the next (the budgets are per process, like the emulator)."""
+    from probes.request_budget import reset_budgets
+
+    reset_budgets()
+    yield
+    reset_budgets()
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     """One moto server for the whole session, warmed up: a first scenario build loads every

@@ -21,6 +21,7 @@ from console.discovery_flow import discovery_for
 from console.incident_flow import IncidentFlow, recorder_for  # incident timeline (issue 5)
 from console.keymap import APP_BINDINGS
 from console.messages import ProbeStarted, ProbeUpdated
+from console.metrics_view import MetricsView
 from console.runbooks.loader import load_runbooks
 from console.runbooks.session import RunbookSession
 from console.screens.dashboard import DashboardScreen
@@ -50,7 +51,8 @@ class ConsoleApp(App[int]):
             connection.ctx, connection.deployment, intervals=env.intervals,
             cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
             cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
-            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)})
+            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)},
+            metric_overrides=env.metric_overrides)
         self.scheduler = Scheduler(self.probes.values(), self._on_result,
                                    on_collect_start=self._on_collect_start,
                                    renew_session=connection.ctx.renew if connection.ctx else None)
@@ -65,6 +67,8 @@ class ConsoleApp(App[int]):
         # Incident timeline (issue 5): actions and runbooks record through `self.incidents`.
         self.incidents = recorder_for(self)
         self.incident_flow = IncidentFlow(self, self.incidents)
+        # Metrics & Changes (issue 13): the metrics probe's last result, the changes to mark.
+        self.metrics_view = MetricsView(self, self.probes.get("metrics"))
         if env.file.theme:
             self.theme = env.file.theme
         if env.file.keys:
@@ -135,6 +139,7 @@ class ConsoleApp(App[int]):
         self.dashboard.apply(message.result)
         self.rediscovery.observe(message.result)
         self.incident_flow.observe(message.result)  # incident timeline (issue 5)
+        self.metrics_view.observe(message.result)  # Metrics & Changes (issue 13)
 
     def on_probe_started(self, message: ProbeStarted) -> None:
         self.dashboard.mark_collecting(message.probe)

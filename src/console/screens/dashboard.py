@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer
 
 from console import clock
 from console.config import Environment
+from console.names import common_prefix
 from console.panes import PANE_CLASSES
 from console.panes.base import Pane
 from console.screens.detail import DetailScreen
@@ -34,6 +35,20 @@ COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 30
 
 
+ROOMY_PANES = ("stack", "costs")  # narrow in the grid: widened when they hold the reason
+
+
+def room_for(reasons: tuple[str, ...]) -> str:
+    """Which narrow pane holds the verdict's first reason (probes.verdict's words): the
+    stack's failure or a budget; "" for the others (they are wide already)."""
+    first = reasons[0] if reasons else ""
+    if first.startswith("stack "):
+        return "stack"
+    if first.startswith("budget "):
+        return "costs"
+    return ""
+
+
 class DashboardScreen(Screen):
     # The footer shows these in order and an 80-column terminal cuts it after about eight:
     # the way to every other key (?) comes first; zoom and filter are listed by ? and Ctrl+P.
@@ -43,6 +58,7 @@ class DashboardScreen(Screen):
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("l", "open_logs", "Logs", id="logs"),
+        Binding("m", "open_metrics", "Metrics & Changes", show=False, id="metrics"),  # issue 13
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         Binding("z", "zoom", "Zoom", show=False, id="zoom"),
@@ -66,6 +82,9 @@ class DashboardScreen(Screen):
         self.panes: dict[str, Pane[Any]] = {
             cls.probe: cls(interval_s=intervals.get(cls.probe)) for cls in PANE_CLASSES
         }
+        prefix = common_prefix(connection.deployment.stack) if connection.deployment else ""
+        for pane in self.panes.values():  # tables show names without the stack's name
+            pane.name_prefix = prefix
         self.active = "ecs"
         self.zoomed = False
         self.started = time.monotonic()
@@ -126,9 +145,19 @@ class DashboardScreen(Screen):
                                 if pane.last_error is not None})
         for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
             header.verdict = verdict
+        self._give_room(room_for(verdict.reasons))
+
+    def _give_room(self, probe: str) -> None:
+        """The pane that holds the verdict's reason gets more of the grid (app.tcss)."""
+        for grid in self.query("#grid"):
+            for name in ROOMY_PANES:
+                grid.set_class(name == probe, f"-room-{name}")
 
     def _refresh_summary(self) -> None:
-        strip = self.query_one(SummaryStrip)
+        strips = self.query(SummaryStrip)  # none while the screen closes
+        if not strips:
+            return
+        strip = strips.first()
         if strip.display:
             strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(), name == self.active)
                         for name, p in self.panes.items()])
@@ -196,6 +225,9 @@ class DashboardScreen(Screen):
                     self.app.push_screen(DetailScreen(detail))
                 return
 
+    def action_open_metrics(self) -> None:
+        self.app.metrics_view.open()
+
     def action_open_diagnostics(self) -> None:
         """Every troubleshooting-guide diagnostic, run now, on a screen of its own."""
         from console.screens.diagnostics import DiagnosticsScreen
@@ -259,3 +291,5 @@ class DashboardScreen(Screen):
                             self.action_filter)
         yield SystemCommand("Diagnostics", "Run every troubleshooting-guide diagnostic",
                             self.action_open_diagnostics)
+        yield SystemCommand("Metrics & Changes", "The signals on one time axis, changes marked",
+                            self.action_open_metrics)

@@ -84,6 +84,9 @@ def _naive(moment: datetime) -> datetime:
 
 def install() -> None:
     """Install the patches (idempotent): target health answers from `_unhealthy_targets`."""
+    from console.demo.backend import metric_data  # GetMetricData: p50/p95, fast (issue 13)
+
+    metric_data.install()
     original = FakeTargetGroup.health_for
     if getattr(original, _PATCH_MARK, False):
         return
