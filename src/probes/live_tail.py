@@ -44,6 +44,7 @@ SAMPLED_SHOWN_MS = 60_000  # a sampled update is shown as possible loss for this
 LONG_SESSION_MS = 600_000  # a session live this long resets the retry backoff
 MAX_RETRY_MS = 1_800_000
 
+
 class LiveTailFollower:
     """A `LogFollower` that reads by Live Tail whenever it can (see the module's docstring)."""
 
@@ -56,11 +57,10 @@ class LiveTailFollower:
         self.stream_names = list(stream_names) if stream_names else None
         self.overlap_ms = overlap_ms
         self._clock = clock
+        given: LogFollower | None = follower_options.pop("poller", None)
         self._options = dict(follower_options, filter_pattern=self.filter_pattern,
                              stream_names=self.stream_names, overlap_ms=overlap_ms, clock=clock)
-        self.poller = follower_options.pop("poller", None) or LogFollower(
-            ctx, groups, start_ms=start_ms, **self._options)
-        self._options.pop("poller", None)
+        self.poller = given or LogFollower(ctx, groups, start_ms=start_ms, **self._options)
         self._source = 1  # the ledger's number for the current poller (sessions: negative)
         self._group_set = frozenset(self.poller.groups)
         self.live_clock = AwsClock(clock)
@@ -161,18 +161,18 @@ class LiveTailFollower:
     # ------------------------------------------------------------ reading
     async def poll(self) -> list[LogEvent]:
         now = self._clock()
-        self._check_session(now)
+        out: list[LogEvent] = []
+        self._check_session(now, out)
         if self.state == "polling" and self.retry_at is not None and now >= self.retry_at \
                 and not self.poller.behind:
             await self._open_session()
-        out: list[LogEvent] = []
         if self.state != "live":
             began = self.poller.clock.now()
             events = await self.poller.poll()
             if self.retry_at is None and self.session is None and not len(self.ledger):
-                out = events  # no live tail to de-duplicate against: no ledger
+                out.extend(events)  # no live tail to de-duplicate against: no ledger
             else:
-                out = [e for e in events if self.ledger.admit(self._source, e, now)]
+                out.extend(e for e in events if self.ledger.admit(self._source, e, now))
             if not self.poller.behind:
                 self._floor_cap = None  # the re-read after a switch is done
                 if self.state == "handover" and began >= (self._handover_from or 0):
@@ -204,12 +204,14 @@ class LiveTailFollower:
                         and self.ledger.admit(-session.number, event, now)):
                     out.append(event)
 
-    def _check_session(self, now: int) -> None:
-        """A session that ended: back to polling, re-reading from its last update."""
+    def _check_session(self, now: int, out: list[LogEvent]) -> None:
+        """A session that ended: what it sent last to `out`, then back to polling,
+        re-reading from its last update."""
         session = self.session
         if session is None or session.ended is None:
             return
         end: LiveEnd = session.ended
+        self._take_live(now, out)
         self.session = None
         self._task = None
         if self.state == "live":  # re-read the overlap by FilterLogEvents: no gap

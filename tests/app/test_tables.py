@@ -304,3 +304,24 @@ async def test_a_denied_refresh_keeps_the_sorted_short_names_on_screen(tmp_path,
         assert row_names(pane) == ["alb-5xx-high", "alb-response-time-high", "ecs-cpu-high"]
         assert "alb-response-time-high" in text
         assert pane.border_title == "5 Alarms · Alarm ▲"
+
+
+async def test_ages_of_a_thousand_tasks_are_redrawn_every_ten_seconds_not_every_second(
+        tmp_path):
+    data = {r.probe: r.data for r in outage_results()}["ecs"]
+    stopped = data.tasks[2]
+    tasks = tuple(replace(stopped, task_id=f"{i:08x}" + stopped.task_id[8:],
+                          task_arn=f"{stopped.task_arn}-{i}") for i in range(1000))
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await apply_all(app, pilot, results(ecs=replace(data, tasks=tasks)))
+        pane = app.dashboard.panes["ecs"]
+        built = []
+        original = pane.rows
+        pane.rows = lambda s: built.append(1) or original(s)
+        for second in range(1, 21):  # twenty ticks of the UI clock, one second apart
+            clock.freeze(NOW + timedelta(seconds=second))
+            app.dashboard._tick()
+        # 20 s at 1,000 rows: a redraw every 10 s (the app's own 1 s timer may add one), not 20.
+        assert 2 <= len(built) <= 3, len(built)
+        assert pane.body.get_row_at(0)[4].plain != "03:08 6m00s"  # but the ages did move

@@ -77,6 +77,9 @@ async def test_every_scenario_at_every_size(scenario, open_app, read_screen, unt
             assert len(set(cost_rows)) == len(cost_rows), (where, cost_rows)
             assert {"ECS", "ELB"} <= {service_short_name(s.service) for s in services}
 
+            if name == "cost-overrun" and size == (120, 40):  # the budget is the reason
+                assert app.dashboard.query_one("#grid").has_class("-room-costs")
+                assert app.dashboard.panes["costs"].region.width >= 58
             if name == "stack-rollback" and size == (120, 40):
                 root = stack.root_causes[0]
                 assert app.dashboard.query_one("#grid").has_class("-room-stack")

@@ -237,3 +237,28 @@ async def test_new_groups_while_live_end_the_session_and_nothing_is_shown_twice(
     rig.check_exactly_once()
     assert len(rig.wire.sessions) == sessions + 1  # asked again, for both groups
     assert len(rig.wire.requests[-1]["logGroupIdentifiers"]) == 2
+
+
+async def test_an_update_sent_just_before_the_session_ended_is_still_shown(rig):
+    """A late event (timestamp 5 min old, far below what the re-read after the switch reads)
+    arrives in the last update before SessionTimeoutException: shown once, marked late."""
+    await open_live(rig)
+    rig.put(10, live=True)
+    await rig.poll()
+    old = now_ms() - 300_000
+    rig.log_groups.put(rig.group, "s1", [(old, "flushed five minutes late")])
+    rig.sent[("s1", old, "flushed five minutes late")] += 1
+    rig.wire.update([result(rig.arn, "s1", old, "flushed five minutes late", now_ms())])
+    rig.wire.fail("SessionTimeoutException", "Session timed out after 3 hours")
+    late = []
+    for _ in range(50):
+        for _ in range(20):
+            await asyncio.sleep(0)
+        for event in await rig.follower.poll():
+            rig.shown[(event.stream, event.timestamp, event.message)] += 1
+            late += [event.late] if event.timestamp == old else []
+        if rig.follower.state == "polling" and not rig.follower.behind:
+            break
+    await rig.settle()
+    rig.check_exactly_once()
+    assert late == [True]

@@ -32,6 +32,7 @@ from probes.result import ProbeResult
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SLOW_COLLECTION_S = 1.0
+AGE_ROWS_PER_S = 100.0  # rows whose ages are redrawn per second at most (see Pane.tick)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ class Pane(Vertical, Generic[T]):
         # later result renders.
         self.display_error: str | None = None
         self.display_detail = ""
+        self.shown_rows = 0
+        self.ages_drawn_at: datetime | None = None
         self.border_title = self.header_title()
 
     def header_title(self, order: str = "") -> str:
@@ -230,7 +233,7 @@ class Pane(Vertical, Generic[T]):
                                time.monotonic() - self.collecting_since > SLOW_COLLECTION_S,
                                interval_s=self.interval_s,
                                now=now or clock.now())
-        if now is not None and self.ticking and self.showing:
+        if now is not None and self.ticking and self.showing and self._ages_due(now):
             try:  # ages move with the clock; only the changed cells are redrawn
                 self.redraw()
             except Exception:  # a display bug: the next result says so in the pane
@@ -239,6 +242,16 @@ class Pane(Vertical, Generic[T]):
             self.freshness = view
             self.border_subtitle = view.label
             self.set_class(view.state is Freshness.STALE, "-stale")
+
+    def _ages_due(self, now: datetime) -> bool:
+        """Whether the ages shown are due a redraw: every second for a hundred rows, less
+        often for more (a thousand stopped tasks: every ten seconds), so ticking stays cheap."""
+        every = max(1.0, self.shown_rows / AGE_ROWS_PER_S)
+        if self.ages_drawn_at is not None and \
+                0 <= (now - self.ages_drawn_at).total_seconds() < every:
+            return False
+        self.ages_drawn_at = now
+        return True
 
     @staticmethod
     def error_text(error: ProbeError | None) -> Text:
@@ -261,6 +274,7 @@ class Pane(Vertical, Generic[T]):
             return
         self.query_one(".pane-status", Static).update(self.status_line(self.data))
         rows = self.rows(self.data)
+        self.shown_rows = len(rows)
         if self.filter_text:
             rows = [r for r in rows if r.matches(self.filter_text)]
         table = self.query(KeyedTable)
