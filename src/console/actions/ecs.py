@@ -17,6 +17,7 @@ from console.actions.base import (
     Progress,
     request_id,
 )
+from console.actions.task_definition_diff import diff_task_definitions
 from probes.ecs import task_definition_revision
 
 WATCH_ROLLOUT = "watch the rollout in the ECS pane (2): the new deployment's running count and " \
@@ -185,6 +186,8 @@ class ScaleTaskSizeAction(Action):
             notes=("UpdateService deploys the exact revision the first call registers (its "
                    "ARN from RegisterTaskDefinition's answer), never the family's latest.",),
             data={"size": f"{cpu}/{memory}"},
+            diff=diff_task_definitions(current, register, after_name=(
+                f"{task_definition_revision(expected)} (new revision)")),
         )
 
     async def execute(self, ctx: ActionContext, plan: Plan, progress: Progress) -> Outcome:
@@ -249,6 +252,7 @@ class RollbackTaskDefinitionAction(Action):
                               f"definition family {family}: there is none to roll back to")
         prefix = current["taskDefinitionArn"].rsplit("/", 1)[0]
         target = f"{prefix}/{family}:{older[0]}"
+        previous = (await ecs.describe_task_definition(taskDefinition=target))["taskDefinition"]
         return Plan(
             title=self.title,
             calls=(ApiCall("ecs", "UpdateService", {**_service_ref(ctx),
@@ -256,6 +260,7 @@ class RollbackTaskDefinitionAction(Action):
             changes=(Change("task definition", f"{family}:{revision}",
                             f"{family}:{older[0]}"),),
             watch_next=WATCH_ROLLOUT,
+            diff=diff_task_definitions(current, previous),
         )
 
     async def execute(self, ctx: ActionContext, plan: Plan, progress: Progress) -> Outcome:
