@@ -9,8 +9,9 @@ import urllib.request
 
 import boto3
 
-from console.actions.task_definition_diff import diff_task_definitions, diff_lines_text
+from console.actions.task_definition_diff import diff_lines_text, diff_task_definitions
 from console.screens.confirm import ConfirmScreen
+
 CLUSTER = "children-drawing-prod-cluster"
 SERVICE = "children-drawing-prod-service"
 FAMILY = "children-drawing-prod-task"
