@@ -46,14 +46,9 @@ class ConsoleApp(App[int]):
         super().__init__()
         self.env = env
         self.connection = connection
-        self.probes = probes if probes is not None else build_probes(
-            connection.ctx, connection.deployment, intervals=env.intervals,
-            cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
-            cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
-            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)})
-        self.scheduler = Scheduler(self.probes.values(), self._on_result,
-                                   on_collect_start=self._on_collect_start,
-                                   renew_session=connection.ctx.renew if connection.ctx else None)
+        self.started_connection = connection  # `:env` may replace self.connection
+        self.cost_cache_dir = cost_cache_dir
+        self.watch_connection(probes)
         self._start_probes = start_probes
         self.rediscovery = discovery_for(self)  # issue 9/14: names follow the stack
         self._early_results: list[ProbeResult[Any]] | None = None
@@ -69,6 +64,19 @@ class ConsoleApp(App[int]):
             self.theme = env.file.theme
         if env.file.keys:
             self.set_keymap(env.file.keys)
+
+    def watch_connection(self, probes: dict[str, Probe[Any]] | None = None) -> None:
+        """The probes and their scheduler for `self.connection` (at start, and again after
+        `:` switched environment, cluster or service: console.context_switch)."""
+        env, connection, cost_cache_dir = self.env, self.connection, self.cost_cache_dir
+        self.probes = probes if probes is not None else build_probes(
+            connection.ctx, connection.deployment, intervals=env.intervals,
+            cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
+            cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
+            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)})
+        self.scheduler = Scheduler(self.probes.values(), self._on_result,
+                                   on_collect_start=self._on_collect_start,
+                                   renew_session=connection.ctx.renew if connection.ctx else None)
 
     def get_default_screen(self) -> Screen:
         return self.dashboard
@@ -91,6 +99,8 @@ class ConsoleApp(App[int]):
     async def on_unmount(self) -> None:
         await self.rediscovery.stop()
         await self.scheduler.stop()
+        if self.connection is not self.started_connection:  # opened by `:env` (issue 11)
+            await self.connection.close()
 
     def notify(self, message: str, *, title: str = "", markup: bool = True,
                **kwargs: Any) -> None:

@@ -55,6 +55,10 @@ class DashboardScreen(Screen):
                 id="incident.timeline"),
         # Log tail (issue 4): `t` on an ECS task row opens its own stream.
         Binding("t", "task_logs", "Task logs", show=False, id="logs.task"),
+        # Issue 11 point 6 (console.navigation): events list, raw JSON, command mode.
+        Binding("e", "service_events", "Service events", show=False, id="events"),
+        Binding("v", "raw_json", "Raw JSON", show=False, id="raw_json"),
+        Binding("colon", "command_mode", "Command", show=False, id="command"),
     ]
 
     def __init__(self, env: Environment, connection: Connection,
@@ -243,6 +247,21 @@ class DashboardScreen(Screen):
             return
         self.app.push_screen(LogViewScreen(self.connection.ctx, target,
                                            max_lines=self.env.file.log_lines))
+
+    def action_service_events(self) -> None:
+        from console.screens.service_events import ServiceEventsScreen
+
+        self.app.push_screen(ServiceEventsScreen())
+
+    def action_raw_json(self) -> None:
+        from console.navigation import open_raw_json
+
+        open_raw_json(self)
+
+    def action_command_mode(self) -> None:
+        from console.navigation import open_command_line
+
+        open_command_line(self.app)
 
     def action_incident(self, method: str) -> None:
         """Incident keys (issue 5): `method` is an `IncidentFlow` method taking no argument."""
