@@ -226,16 +226,17 @@ class ConsoleApp(App[int]):
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         from console.actions import ACTION_CLASSES
+        from console.navigation import action_palette_title, binding_key, keyed
 
         for cls in ACTION_CLASSES:
-            reason = self.actions.availability(cls.id)
-            suffix = f" ({reason}: disabled)" if reason else ""
-            yield SystemCommand(f"Action: {cls.title}{suffix}", cls.description,
+            yield SystemCommand(action_palette_title(self, cls), cls.description,
                                 lambda action_id=cls.id: self.start_action(action_id))
-        yield SystemCommand("Refresh all panes now", "Collect every probe now",
-                            self.action_refresh)
-        yield SystemCommand("Keys", "List every key", self.action_help)
-        yield SystemCommand("Runbooks", "Pick a runbook to start", self.action_runbooks)
+        yield SystemCommand(keyed("Refresh all panes now", binding_key(self, "refresh", self)),
+                            "Collect every probe now", self.action_refresh)
+        yield SystemCommand(keyed("Keys", binding_key(self, "help", self)), "List every key",
+                            self.action_help)
+        yield SystemCommand(keyed("Runbooks", binding_key(self.dashboard, "runbooks", self)),
+                            "Pick a runbook to start", self.action_runbooks)
         for runbook in self.runbooks.values():
             yield SystemCommand(f"Runbook: {runbook.title}", runbook.description,
                                 lambda runbook_id=runbook.id: self.start_runbook(runbook_id))

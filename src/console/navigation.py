@@ -57,8 +57,9 @@ def _run_command(app: Any, text: str | None) -> None:
 
 
 def keyed(title: str, key: str | None) -> str:
-    """A palette title with its key: ``Zoom the focused pane  [z]``."""
-    return f"{title}  [{key_label(key)}]" if key else title
+    """A palette title with its key: ``Zoom the focused pane  (z)`` (the palette reads
+    square brackets as markup)."""
+    return f"{title}  ({key_label(key)})" if key else title
 
 
 def binding_key(owner: Any, binding_id: str, app: Any = None) -> str | None:
@@ -70,3 +71,19 @@ def binding_key(owner: Any, binding_id: str, app: Any = None) -> str | None:
         if getattr(binding, "id", None) == binding_id:
             return binding.key
     return None
+
+
+def action_palette_title(app: Any, cls: Any) -> str:
+    """``Action: Force a new deployment  (F in pane 2, refused: read-only)``: its key and
+    pane, and why it would be refused now (choosing it says so, as the key does)."""
+    from console.panes import PANE_CLASSES
+
+    notes = []
+    if cls.key:
+        number = next((p.number for p in PANE_CLASSES if p.probe == cls.pane), None)
+        key = key_label(binding_key(None, f"action.{cls.id}", app) or cls.key)
+        notes.append(f"{key} in pane {number}" if number else key)
+    reason = app.actions.availability(cls.id)
+    if reason:
+        notes.append(f"refused: {reason}")
+    return f"Action: {cls.title}" + (f"  ({', '.join(notes)})" if notes else "")

@@ -268,13 +268,32 @@ class DashboardScreen(Screen):
         getattr(self.app.incident_flow, method)()
 
     def palette_commands(self):
+        """The dashboard's commands, each with its key (console.navigation.keyed)."""
+        from console.navigation import binding_key, keyed
+
+        def key(binding_id: str) -> str | None:
+            return binding_key(self, binding_id, self.app)
+
         for pane in self.panes.values():
-            yield SystemCommand(f"Show pane {pane.number}: {pane.title}",
+            yield SystemCommand(keyed(f"Show pane {pane.number}: {pane.title}",
+                                      key(f"pane.{pane.number}")),
                                 f"Jump to the {pane.title} pane",
                                 lambda n=pane.number: self.action_show_pane(n))
-        yield SystemCommand("Zoom the focused pane", "Toggle full screen for the focused pane",
-                            self.action_zoom)
-        yield SystemCommand("Filter the focused pane", "Show only rows containing some text",
-                            self.action_filter)
-        yield SystemCommand("Diagnostics", "Run every troubleshooting-guide diagnostic",
-                            self.action_open_diagnostics)
+        for title, help_text, binding_id, run in (
+                ("Zoom the focused pane", "Toggle full screen for the focused pane", "zoom",
+                 self.action_zoom),
+                ("Filter the focused pane", "Show only rows containing some text", "filter",
+                 self.action_filter),
+                ("Diagnostics", "Run every troubleshooting-guide diagnostic", "diagnostics",
+                 self.action_open_diagnostics),
+                ("Service events", "Every ECS service event held, newest first", "events",
+                 self.action_service_events),
+                ("Raw JSON of the highlighted row", "The resource as AWS describes it now",
+                 "raw_json", self.action_raw_json),
+                ("Command: switch environment, cluster or service",
+                 "env NAME, cluster NAME [SERVICE], service NAME", "command",
+                 self.action_command_mode),
+                ("Logs", "The full-screen log view", "logs", self.action_open_logs),
+                ("Task logs", "The log view of the highlighted ECS task", "logs.task",
+                 self.action_task_logs)):
+            yield SystemCommand(keyed(title, key(binding_id)), help_text, run)
