@@ -14,6 +14,7 @@ replaces the old one.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -111,10 +112,19 @@ async def switch_to(app: Any, env: Any, connection: Any) -> None:
     app.watch_connection()  # new probes and scheduler for the new connection
     dashboard = DashboardScreen(env, connection,
                                 {n: p.interval_s for n, p in app.probes.items()})
+    # The command line closes itself after handing over the command: let it go first, then
+    # close whatever else is over the dashboard (its data belongs to the old target).
+    for _ in range(100):
+        if app.screen is app.dashboard:
+            break
+        await asyncio.sleep(0.02)
     while len(app.screen_stack) > 1 and app.screen is not app.dashboard:
         await app.pop_screen()
+    # Pushed over the old dashboard (left stopped underneath: Textual's switch_screen cannot
+    # replace the app's default screen); results the old probes posted before they stopped
+    # still reach the old one, as app.dashboard changes only once the new one is mounted.
+    await app.push_screen(dashboard)
     app.dashboard = dashboard
-    await app.switch_screen(dashboard)
     app.rediscovery = discovery_for(app)
     app.scheduler.start()
     app.rediscovery.start()

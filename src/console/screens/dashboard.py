@@ -132,8 +132,8 @@ class DashboardScreen(Screen):
             header.verdict = verdict
 
     def _refresh_summary(self) -> None:
-        strip = self.query_one(SummaryStrip)
-        if strip.display:
+        strip = self.query(SummaryStrip).first() if self.query(SummaryStrip) else None
+        if strip is not None and strip.display:  # None: not composed yet
             strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(), name == self.active)
                         for name, p in self.panes.items()])
 
