@@ -19,6 +19,7 @@ from console.actions.base import (
 )
 from console.actions.task_definition_diff import diff_task_definitions
 from probes.ecs import task_definition_revision
+from probes.task_ids import short_task_id
 
 WATCH_ROLLOUT = "watch the rollout in the ECS pane (2): the new deployment's running count and " \
                 "the targets (3) turning healthy"
@@ -301,7 +302,7 @@ class StopTaskAction(Action):
             calls=tuple(ApiCall("ecs", "StopTask", {"cluster": ctx.deployment.cluster,
                                                     "task": t.task_arn, "reason": reason})
                         for t in tasks),
-            changes=tuple(Change(f"task {t.task_id[:8]}", t.last_status, "STOPPED")
+            changes=tuple(Change(f"task {short_task_id(t.task_id)}", t.last_status, "STOPPED")
                           for t in tasks),
             destructive=every,
             confirm_name=ctx.deployment.service if every else None,
