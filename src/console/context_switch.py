@@ -120,11 +120,13 @@ async def switch_to(app: Any, env: Any, connection: Any) -> None:
         await asyncio.sleep(0.02)
     while len(app.screen_stack) > 1 and app.screen is not app.dashboard:
         await app.pop_screen()
-    # Pushed over the old dashboard (left stopped underneath: Textual's switch_screen cannot
-    # replace the app's default screen); results the old probes posted before they stopped
-    # still reach the old one, as app.dashboard changes only once the new one is mounted.
+    # Pushed over the old dashboard, which is then dropped from under it (Textual's
+    # switch_screen fails on the app's default screen). Results the old probes posted before
+    # they stopped still reach the old one: app.dashboard changes once the new one is mounted.
+    old_dashboard = app.dashboard
     await app.push_screen(dashboard)
     app.dashboard = dashboard
+    await _drop_screen(app, old_dashboard)
     app.rediscovery = discovery_for(app)
     app.scheduler.start()
     app.rediscovery.start()
@@ -132,6 +134,19 @@ async def switch_to(app: Any, env: Any, connection: Any) -> None:
         await old.close()  # closing twice (at exit too) is harmless
     log.info("switched to %s / %s / %s", env.name, connection.deployment.cluster,
              connection.deployment.service)
+
+
+async def _drop_screen(app: Any, screen: Any) -> None:
+    """Remove `screen` from below the top of the stack (Textual has no public call for it;
+    without one, the old dashboard stays underneath, stopped: harmless, a little memory)."""
+    stack = getattr(app, "_screen_stack", None)
+    if not isinstance(stack, list) or screen not in stack[:-1]:
+        return
+    try:
+        stack.remove(screen)
+        await app._replace_screen(screen)
+    except Exception:
+        log.exception("could not drop the old dashboard")
 
 
 def parse_command(text: str, file: Any) -> SwitchCommand | str:

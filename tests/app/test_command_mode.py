@@ -80,6 +80,8 @@ async def test_cluster_and_service_switch_in_place_and_a_missing_service_is_refu
         await until(pilot, lambda: f"running 0/0  pending 0  {OTHER_SERVICE}" in
                     read_screen(app), timeout=30)
         assert f"Now watching {OTHER_SERVICE} in cluster {OTHER_CLUSTER}" in said(app)
+        assert app.screen_stack == [app.dashboard]  # the old dashboard is gone
+        assert not before.is_attached
         # and back, by service name alone in the cluster it is now on: refused (not there)
         await command(pilot, app, until, f"service {SERVICE}")
         await until(pilot, lambda: f"no service {SERVICE} in cluster {OTHER_CLUSTER}"
@@ -111,3 +113,32 @@ async def test_env_switch_uses_the_config_section_and_refuses_what_cannot_connec
         await until(pilot, lambda: read_screen(app).lstrip().startswith("staging"),
                     timeout=10)
         assert "READ-ONLY" in read_screen(app).splitlines()[0]
+
+
+async def test_twenty_switches_leave_one_dashboard_one_set_of_probes(
+        scenario, tmp_path, until, complete, read_screen):
+    """Long run: back and forth between two services twenty times; each time the pane shows
+    the service switched to, and nothing accumulates (screens, probe tasks)."""
+    import asyncio
+
+    demo = scenario("p0-outage")
+    second_service(demo)
+    async with app_with_envs(demo, tmp_path) as (app, pilot):
+        await until(pilot, lambda: complete(app))
+        schedulers = []
+        for turn in range(20):
+            cluster, service = ((OTHER_CLUSTER, OTHER_SERVICE) if turn % 2 == 0
+                                else (CLUSTER, SERVICE))
+            previous = app.dashboard
+            schedulers.append(app.scheduler)
+            await command(pilot, app, until, f"cluster {cluster} {service}")
+            await until(pilot, lambda p=previous: app.dashboard is not p, timeout=30)
+            ecs = app.dashboard.panes["ecs"]
+            await until(pilot, lambda e=ecs: e.data is not None, timeout=30)
+            assert (ecs.data.cluster, ecs.data.service) == (cluster, service)
+            assert app.screen_stack == [app.dashboard]
+        assert all(not s._tasks for s in schedulers)  # every earlier scheduler stopped
+        probe_tasks = [t for t in asyncio.all_tasks() if t.get_name().startswith("probe:")
+                       and not t.done()]
+        assert len(probe_tasks) <= len(app.probes)
+        assert SERVICE in read_screen(app)

@@ -144,3 +144,39 @@ async def test_help_shows_keys_as_printed_and_the_log_prompt_is_labelled(
         assert "lines of context around each match (0-50)" in "\n".join(lines[-4:])
         footer = lines[-1]
         assert "esc Back" in footer and "Filter" not in footer and "Context" not in footer
+
+
+async def test_raw_json_of_thousands_of_lines_searches_and_cycles_every_match(
+        scenario, open_app, until, read_screen):
+    """Long run: a record of 2,000 items (about 10,000 lines of JSON); `/` finds 100 matches
+    and `n` walks all of them and wraps, `N` walks back; the status says where it is."""
+    from console.raw_json import RawRequest
+
+    record = {"items": [{"id": f"item-{i:04d}", "state": "needle" if i % 20 == 0 else "hay",
+                         "nested": {"value": i}} for i in range(2_000)]}
+    async with open_app(scenario("healthy"), size=(120, 40), start_probes=False) as (
+            app, pilot):
+        app.push_screen(RawJsonScreen(RawRequest("A large record", record=record)))
+        await until(pilot, lambda: "lines, from the console's record" in read_screen(app))
+        screen = app.screen
+        lines = screen.text.count("\n") + 1
+        assert lines > 10_000
+        assert f"A large record  {lines} lines" in read_screen(app)
+        await pilot.press("slash", *"needle", "enter")
+        await pilot.pause()
+        assert "/needle: match 1/100" in read_screen(app)
+        area = screen.query_one("TextArea")
+        for _ in range(2, 101):
+            await pilot.press("n")
+            assert area.selected_text == "needle"
+        await pilot.pause()
+        assert "/needle: match 100/100" in read_screen(app)
+        row = area.selection.end[0]
+        assert '"state": "needle"' in read_screen(app)  # scrolled to the match
+        assert screen.text.split("\n")[row].strip() == '"state": "needle",'
+        await pilot.press("n")
+        await pilot.pause()
+        assert "/needle: match 1/100" in read_screen(app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert "/needle: match 100/100" in read_screen(app)

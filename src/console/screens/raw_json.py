@@ -66,8 +66,12 @@ class RawJsonScreen(Screen[None]):
             return
         except Exception as exc:  # noqa: BLE001 - classified and shown, never raised
             error = classify(exc, action=self.request.action)
-            self._say(Text(f"{clean(self.request.title, limit=150)}: "
-                           f"{clean(error.summary(), limit=300)}", style="bold yellow"))
+            text = Text(f"{clean(self.request.title, limit=150)}: "
+                        f"{clean(error.summary(), limit=300)}", style="bold yellow")
+            if error.message and error.message not in error.summary():
+                text.append(f"\n  AWS: {clean(error.message, limit=400)}", style="yellow")
+            text.append(f"\n  fix: {clean(error.fix, limit=300)}", style="dim")
+            self._say(text)
             return
         self.text = clean_block(to_json(value), limit=None)
         self.query_one(TextArea).load_text(self.text)
