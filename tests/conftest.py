@@ -44,6 +44,17 @@ def private_dirs(tmp_path_factory, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INCIDENT_CONSOLE_CONFIG", str(base / "config.toml"))
 
 
+@pytest.fixture(autouse=True)
+def fresh_request_budgets() -> Iterator[None]:
+    """Each test starts with full request budgets: one test's pacing or throttling must not
+    slow the next (the budgets are per process, like the emulator)."""
+    from probes.request_budget import reset_budgets
+
+    reset_budgets()
+    yield
+    reset_budgets()
+
+
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
     """One moto server for the whole session, warmed up: a first scenario build loads every
@@ -80,16 +91,19 @@ def scenario(emulator: Emulator) -> Iterator[Callable[[str], ScenarioHandle]]:
 def strict_emulator(scenario) -> Iterator[Callable[[str], ScenarioHandle]]:
     """`scenario`, with the emulator answering as AWS does where moto is lenient: stack events
     and ListTasks paged at 100, composite alarms served and AlarmTypes honoured, unknown log
-    stream names refused. Turned off after the test."""
+    stream names refused, `late/` streams ingested late. Turned off after the test."""
     from console.demo import backend
 
     backend.enable_strict_paging_and_alarms()
     backend.strict_log_stream_names(True)
+    # Every second batch of a `late/...` stream is ingested 8 s late (unsearchable till then).
+    backend.delay_log_ingestion(8_000, stream_prefix="late/", every=2)
     try:
         yield scenario
     finally:
         backend.enable_strict_paging_and_alarms(False)
         backend.strict_log_stream_names(False)
+        backend.delay_log_ingestion(0)
 
 
 @pytest.fixture

@@ -114,6 +114,13 @@ class ActionFlow:
         return None
 
     def _record(self, action: Action, ctx: ActionContext, plan: Plan, outcome: Outcome) -> None:
+        changes = getattr(self.app, "changes", None)  # the changes timeline (issue 13)
+        if changes is not None:
+            try:
+                changes.record_action(plan.title, "; ".join(c.cli() for c in plan.calls),
+                                      outcome.summary)
+            except Exception:  # the timeline must never hide an action's result
+                log.exception("could not add the action to the changes timeline")
         recorder = getattr(self.app, "incidents", None)
         if recorder is None or recorder.current() is None:
             return

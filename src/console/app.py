@@ -16,11 +16,13 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from console.action_flow import ActionFlow
+from console.change_flow import ChangeFlow  # what changed (issue 13)
 from console.config import Environment, cache_dir
 from console.discovery_flow import discovery_for
 from console.incident_flow import IncidentFlow, recorder_for  # incident timeline (issue 5)
 from console.keymap import APP_BINDINGS
 from console.messages import ProbeStarted, ProbeUpdated
+from console.metrics_view import MetricsView
 from console.runbooks.loader import load_runbooks
 from console.runbooks.session import RunbookSession
 from console.screens.dashboard import DashboardScreen
@@ -60,6 +62,11 @@ class ConsoleApp(App[int]):
         # Incident timeline (issue 5): actions and runbooks record through `self.incidents`.
         self.incidents = recorder_for(self)
         self.incident_flow = IncidentFlow(self, self.incidents)
+        # Metrics & Changes (issue 13): the metrics probe's last result, the changes to mark.
+        self.metrics_view = MetricsView(self, self.probes.get("metrics"))
+        # What changed (issue 13): `self.changes.entries_between(start, end)` for the screens.
+        self.changes = ChangeFlow(connection.ctx, connection.deployment)
+        self.metrics_view.changes_provider = self.changes.entries_between
         if env.file.theme:
             self.theme = env.file.theme
         if env.file.keys:
@@ -73,7 +80,8 @@ class ConsoleApp(App[int]):
             connection.ctx, connection.deployment, intervals=env.intervals,
             cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
             cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
-            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)})
+            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)},
+            metric_overrides=env.metric_overrides)
         self.scheduler = Scheduler(self.probes.values(), self._on_result,
                                    on_collect_start=self._on_collect_start,
                                    renew_session=connection.ctx.renew if connection.ctx else None)
@@ -145,6 +153,8 @@ class ConsoleApp(App[int]):
         self.dashboard.apply(message.result)
         self.rediscovery.observe(message.result)
         self.incident_flow.observe(message.result)  # incident timeline (issue 5)
+        self.metrics_view.observe(message.result)  # Metrics & Changes (issue 13)
+        self.changes.observe(message.result, self.dashboard.verdict)  # issue 13
 
     def on_probe_started(self, message: ProbeStarted) -> None:
         self.dashboard.mark_collecting(message.probe)
@@ -219,6 +229,17 @@ class ConsoleApp(App[int]):
         self.push_screen(RunbookScreen(session))
         return True
 
+    def action_what_changed(self) -> None:
+        """`w`: the verdict's detail: what changed in the 30 min before it broke."""
+        self.run_worker(self._show_what_changed(), group="changes", exclusive=True)
+
+    async def _show_what_changed(self) -> None:
+        from console.change_views import verdict_detail
+        from console.screens.detail import DetailScreen
+
+        await self.changes.refresh()
+        self.push_screen(DetailScreen(verdict_detail(self.dashboard.verdict, self.changes)))
+
     def _record_runbook(self, runbook_id: str, step_id: str, event: str, detail: str) -> None:
         self.incidents.record_runbook(runbook_id, step_id, event, detail,
                                       self.connection.identity.arn)  # no-op without incident
@@ -237,6 +258,8 @@ class ConsoleApp(App[int]):
                             self.action_help)
         yield SystemCommand(keyed("Runbooks", binding_key(self.dashboard, "runbooks", self)),
                             "Pick a runbook to start", self.action_runbooks)
+        yield SystemCommand("What changed before this broke", "The verdict and the changes "
+                            "of the 30 min before it turned bad", self.action_what_changed)
         for runbook in self.runbooks.values():
             yield SystemCommand(f"Runbook: {runbook.title}", runbook.description,
                                 lambda runbook_id=runbook.id: self.start_runbook(runbook_id))

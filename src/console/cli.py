@@ -17,7 +17,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-COMMANDS = ("dashboard", "demo", "status", "check", "incident", "tail", "config-path")
+COMMANDS = ("dashboard", "demo", "status", "check", "incident", "tail", "changes",
+            "config-path")
 _MODULES = {"config-path": "config_path"}
 
 

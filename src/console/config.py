@@ -133,6 +133,7 @@ class Environment:
     cost_cache_ttl_s: float
     file: FileConfig
     logs_overlap_s: float = 60.0
+    metric_overrides: dict[str, Any] = field(default_factory=dict)  # [env.NAME.metrics]
 
     @property
     def read_only(self) -> bool:
@@ -188,4 +189,5 @@ def resolve(flags: Flags, env_vars: dict[str, str] | None = None,
         cost_cache_ttl_s=float(section.get("cost_cache_hours", 6)) * 3600,
         file=file,
         logs_overlap_s=float(section.get("logs_overlap_s", 60.0)),
+        metric_overrides=dict(section.get("metrics", {})),
     )

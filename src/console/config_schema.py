@@ -17,7 +17,7 @@ from typing import Any
 
 from console.toml_file import shown
 
-PROBE_NAMES = ("stack", "ecs", "targets", "logs", "alarms", "costs", "identity")
+PROBE_NAMES = ("stack", "ecs", "targets", "logs", "alarms", "costs", "identity", "metrics")
 MIN_INTERVAL_S, MAX_INTERVAL_S = 1, 86_400
 MAX_TIMEOUT_S = 600
 MAX_CACHE_HOURS = 744  # a month: Cost Explorer data of a month does not outlive it
@@ -74,6 +74,9 @@ ENV_KEYS: dict[str, Spec] = {
     "read_timeout": TIMEOUT, "intervals": Spec("a table of probe = seconds", TABLE.accepts),
     # how late a log event may arrive and still show promptly, once
     "logs_overlap_s": OVERLAP,
+    # the metrics probe's signals: id = false | { namespace, metric, stat, dimensions }
+    "metrics": Spec("a table of signal id = false or { metric = ..., stat = ... }",
+                    TABLE.accepts),
 }
 TOP_KEYS: dict[str, Spec] = {
     "default_env": STR, "env": Spec("a table of environments", TABLE.accepts),
@@ -102,6 +105,11 @@ def check_file(path: Path, data: dict[str, Any]) -> list[str]:
             elif not INTERVAL.accepts(seconds):
                 problems.append(f"{path}: {where} should be {INTERVAL.expected}, "
                                 f"not {shown(seconds)}")
+        metrics = env.get("metrics")
+        if isinstance(metrics, dict):
+            from probes.metric_signals import check_overrides
+
+            problems.extend(f"{path}: env.{name}.{line}" for line in check_overrides(metrics))
     ui = data.get("ui")
     if isinstance(ui, dict):
         _check_table(path, "ui.", ui, UI_KEYS, problems)

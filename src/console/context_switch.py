@@ -110,6 +110,13 @@ async def switch_to(app: Any, env: Any, connection: Any) -> None:
     await app.scheduler.stop()
     app.env, app.connection = env, connection
     app.watch_connection()  # new probes and scheduler for the new connection
+    if hasattr(app, "changes") and hasattr(app, "metrics_view"):  # issue 13's views follow
+        from console.change_flow import ChangeFlow
+        from console.metrics_view import MetricsView
+
+        app.metrics_view = MetricsView(app, app.probes.get("metrics"))
+        app.changes = ChangeFlow(connection.ctx, connection.deployment)
+        app.metrics_view.changes_provider = app.changes.entries_between
     dashboard = DashboardScreen(env, connection,
                                 {n: p.interval_s for n, p in app.probes.items()})
     # The command line closes itself after handing over the command: let it go first, then

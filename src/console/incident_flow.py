@@ -105,7 +105,9 @@ class IncidentFlow:
             return current
         if self.offer_resume():
             return None
-        return self._guard(lambda: self.recorder.open(severity, title, self.who))
+        incident = self._guard(lambda: self.recorder.open(severity, title, self.who))
+        self._snapshot_evidence(incident)
+        return incident
 
     def add_note(self) -> None:
         """`n`: one line into the timeline (what you did by hand, what you saw)."""
@@ -183,9 +185,16 @@ class IncidentFlow:
         if answer is None:
             return
         incident = self._guard(lambda: self.recorder.open(answer[0], answer[1], self.who))
+        self._snapshot_evidence(incident)
         if incident is not None:
             self.app.notify(f"{incident.severity} incident open: recording to "
                             f"{incident.path}", timeout=6)
+
+    def _snapshot_evidence(self, incident: Incident | None) -> None:
+        """Issue 13: the changes list and the metrics go into the new incident's timeline."""
+        changes = getattr(self.app, "changes", None)
+        if incident is not None and changes is not None:
+            self.app.run_worker(changes.snapshot_into(self.recorder), group="evidence")
 
     def _noted(self, text: str | None) -> None:
         if text and self._guard(lambda: self.recorder.note(text, self.who)) is not None:

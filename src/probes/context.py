@@ -26,6 +26,7 @@ from botocore.exceptions import ClientError, CredentialRetrievalError
 from botocore.loaders import Loader, create_loader
 
 from probes.errors import ACTION_ATTRIBUTE, ACTION_METADATA, FILTER_PATTERN_METADATA
+from probes.request_budget import budget_for
 
 # Services whose API lives in one region whatever the deployment's region.
 GLOBAL_REGIONS = {"ce": "us-east-1", "budgets": "us-east-1", "support": "us-east-1",
@@ -170,6 +171,9 @@ class AwsContext:
         self._clients: dict[tuple[str, str], Any] = {}
         self._stack = AsyncExitStack()
         self._lock = asyncio.Lock()
+        # One request budget per account and region, shared by every context of the process.
+        keys = settings.static_credentials
+        self.budget = budget_for(settings.profile, settings.endpoint_url, keys and keys[0])
         self._config = AioConfig(
             retries={"mode": "standard", "total_max_attempts": settings.max_attempts},
             connect_timeout=settings.connect_timeout,
@@ -243,6 +247,7 @@ class AwsContext:
             events.register("after-call", functools.partial(_attach_action_to_response,
                                                             service))
             events.register("before-parameter-build", _remember_filter_pattern)
+            self.budget.attach(client, service, region)
             self._clients[key] = client
             return client
 

@@ -3,6 +3,11 @@
 Reads whole time windows backwards from a boundary, so that what it returns and what the
 follower (which starts at that boundary) returns never overlap and leave no gap: every event
 older than the boundary is read at most once, exactly as the windows partition time.
+
+Every window is a request from the shared budget (`probes.request_budget`), so reading back
+over a quiet group must not take one request a day: an empty window makes the next one 16x
+wider (up to a week), a sparse one 4x, and nothing is read below the groups' history floor
+(their creation less 14 days, `probes.log_floor`).
 """
 
 from __future__ import annotations
@@ -12,9 +17,10 @@ from typing import Any
 
 from probes.context import AwsContext
 from probes.log_event import LogEvent
+from probes.log_floor import history_floor_ms
 
 FIRST_SPAN_MS = 1_000
-MAX_SPAN_MS = 24 * 3_600_000
+MAX_SPAN_MS = 7 * 24 * 3_600_000
 MAX_LOOKBACK_MS = 30 * 24 * 3_600_000
 
 
@@ -25,7 +31,10 @@ async def read_before(ctx: AwsContext, groups: Sequence[str], before_ms: int, *,
     """At least `want` events older than `before_ms` (fewer when history runs out), oldest
     first, and the new boundary: every event in [boundary, before_ms) was returned."""
     logs = await ctx.client("logs")
-    floor = before_ms - MAX_LOOKBACK_MS if floor_ms is None else floor_ms
+    if floor_ms is None:
+        known = await history_floor_ms(ctx, groups)
+        floor_ms = max(before_ms - MAX_LOOKBACK_MS, known if known is not None else 0)
+    floor = floor_ms
     span, end = FIRST_SPAN_MS, before_ms - 1
     found: list[LogEvent] = []
     while len(found) < want and end >= floor:
@@ -36,7 +45,9 @@ async def read_before(ctx: AwsContext, groups: Sequence[str], before_ms: int, *,
                                              filter_pattern, page_limit))
         found = window + found
         end = start - 1
-        if len(window) < want // 4:
+        if not window:
+            span = min(MAX_SPAN_MS, span * 16)
+        elif len(window) < want // 4:
             span = min(MAX_SPAN_MS, span * 4)
     found.sort(key=lambda e: e.timestamp)
     return found, end + 1

@@ -60,7 +60,7 @@ HEAD_OVERLAP_EVENT_BUDGET = 2_500
 DEFAULT_PAGE_LIMIT = 5_000
 DEFAULT_EVENTS_PER_POLL = 25_000
 DEFAULT_MAX_UNSEALED_IDS = 2_000_000
-FUTURE_SKEW_MS = 1_000
+FUTURE_SKEW_MS, HEAD_CALLS_PER_POLL = 1_000, 8  # windows a poll: then `tail` shows progress
 IDLE_STREAM_MS = 12_000  # a stream silent this long is left to the head and the sweep
 FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-millisecond
 MAX_NARROWINGS = 3
@@ -235,10 +235,10 @@ class LogFollower:
                             first_start: int, cover_cutoff: int | None) -> None:
         """Read forward from the head to now, a window of about a page at a time."""
         target = wall + FUTURE_SKEW_MS
-        read_total = 0
+        read_total, calls_before = 0, self.stats.api_calls
         c.caught_up = False
         start: int | None = first_start
-        while read_total < budget:
+        while read_total < budget and self.stats.api_calls - calls_before < HEAD_CALLS_PER_POLL:
             history = c.next_ms + c.span_ms <= wall - self.overlap_ms
             if history:  # already older than the overlap: read once, seal at once
                 start, end = c.next_ms, c.next_ms + c.span_ms - 1

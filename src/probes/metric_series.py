@@ -36,6 +36,7 @@ class MetricsSnapshot:
     end: datetime
     period_s: int
     series: tuple[MetricSeries, ...] = ()
+    notes: tuple[str, ...] = ()  # why a default signal is not charted (nothing discovered)
 
     def get(self, signal: str) -> MetricSeries | None:
         return next((s for s in self.series if s.signal == signal), None)

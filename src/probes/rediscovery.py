@@ -57,6 +57,9 @@ def retarget(probes: Mapping[str, Probe[Any]], old: Deployment, new: Deployment)
             new.alarm_names, new.alarm_prefix):
         alarms.names, alarms.prefix = new.alarm_names, new.alarm_prefix
         changed.append("alarms")
+    metrics = probes.get("metrics")  # issue 13: its dimensions are discovered names too
+    if metrics is not None and hasattr(metrics, "retarget") and metrics.retarget(new):
+        changed.append("metrics")
     return changed
 
 

@@ -5,6 +5,11 @@ One asyncio task per probe: collect, publish, sleep. A probe is never collected 
 jitter, from the probe's interval up to `max_backoff_s`. Expired or missing credentials are not
 retried at all: the probe waits until someone asks for a refresh (after ``aws sso login``).
 `refresh(name)` / `refresh_all()` wake a probe now.
+
+Adaptive polling (`IDLE_INTERVALS_S`): the logs probe waits longer after each poll that brought
+nothing, up to its idle interval, and is back at its own interval as soon as events flow, or
+while another probe polls faster than its own interval (a deployment rolling, a stack
+operation in progress).
 """
 
 from __future__ import annotations
@@ -22,6 +27,16 @@ from probes.result import Probe, ProbeResult
 log = logging.getLogger(__name__)
 
 Listener = Callable[[ProbeResult[Any]], Awaitable[None] | None]
+# Probes polled adaptively, and their longest interval while nothing changes: a quiet log
+# group costs one FilterLogEvents every 8 s, not every 2 s (the account's 5-10/s is shared).
+IDLE_INTERVALS_S = {"logs": 8.0}
+
+
+def result_changed(result: ProbeResult[Any]) -> bool:
+    """Whether a collection brought something new: a batch of log events that is not empty
+    (other snapshots count as changed: they are not paced by this)."""
+    events = getattr(result.data, "events", None)
+    return True if events is None else bool(events)
 
 
 @dataclass
@@ -34,6 +49,25 @@ class ProbeState:
     waiting_for_credentials: bool = False
     next_delay_s: float = 0.0
     runs: int = 0
+    busy: bool = False  # its last interval was shorter than its own: something is changing
+
+
+class AdaptiveInterval:
+    """Slower while nothing changes, fast while it does: `base_s` after a change (or while
+    `busy`), then each quiet poll waits `growth` times longer, up to `idle_s`."""
+
+    def __init__(self, base_s: float, idle_s: float, growth: float = 1.5) -> None:
+        self.base_s = base_s
+        self.idle_s = max(base_s, idle_s)
+        self.growth = growth
+        self.current_s = base_s
+
+    def next(self, changed: bool, busy: bool = False) -> float:
+        if changed or busy:
+            self.current_s = self.base_s
+        else:
+            self.current_s = min(self.idle_s, self.current_s * self.growth)
+        return self.current_s
 
 
 def backoff_delay(interval_s: float, failures: int, max_backoff_s: float,
@@ -50,8 +84,12 @@ class Scheduler:
 
     def __init__(self, probes: Iterable[Probe[Any]], listener: Listener, *,
                  max_backoff_s: float = 60.0, on_collect_start: Callable[[str], None] | None = None,
-                 renew_session: Callable[[], Awaitable[None]] | None = None):
+                 renew_session: Callable[[], Awaitable[None]] | None = None,
+                 idle_intervals_s: dict[str, float] | None = None):
         self.states: dict[str, ProbeState] = {p.name: ProbeState(p) for p in probes}
+        idle = IDLE_INTERVALS_S if idle_intervals_s is None else idle_intervals_s
+        self.paces = {name: AdaptiveInterval(state.probe.interval_s, idle[name])
+                      for name, state in self.states.items() if name in idle}
         self._listener = listener
         self._max_backoff_s = max_backoff_s
         self._on_collect_start = on_collect_start
@@ -133,6 +171,11 @@ class Scheduler:
                 state.failures = 0
                 state.waiting_for_credentials = False
                 delay: float | None = state.probe.next_interval(result)
+                state.busy = delay < state.probe.interval_s
+                pace = self.paces.get(name)
+                if pace is not None and not state.busy:
+                    others_busy = any(s.busy for n, s in self.states.items() if n != name)
+                    delay = pace.next(result_changed(result), others_busy)
             elif result.error is not None and not result.error.retryable:
                 state.failures += 1
                 state.waiting_for_credentials = True

@@ -20,7 +20,8 @@ from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, disco
 from probes.ecs import EcsProbe
 from probes.errors import EnvironmentUnusable, ErrorKind
 from probes.identity import CallerIdentity, IdentityProbe
-from probes.logs import LogsProbe
+from probes.live_logs_probe import LiveLogsProbe
+from probes.metrics import MetricsProbe
 from probes.result import Probe, ProbeResult
 from probes.stack import StackProbe
 from probes.targets import TargetHealthProbe
@@ -84,7 +85,8 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                  cost_cache_ttl_s: float = 6 * 3600,
                  log_since_ms: int | None = None,
                  log_options: dict[str, Any] | None = None,
-                 account: str | None = None) -> dict[str, Probe[Any]]:
+                 account: str | None = None,
+                 metric_overrides: dict[str, Any] | None = None) -> dict[str, Probe[Any]]:
     """One probe per pane (and the data-path probe), keyed by name, with the configured
     intervals."""
     intervals = intervals or {}
@@ -96,13 +98,16 @@ def build_probes(ctx: AwsContext, deployment: Deployment, *,
                           interval_s=intervals.get("targets"),
                           target_group_names=() if deployment.target_group_arns
                           else (f"{deployment.stack}-tg",)),
-        LogsProbe(ctx, deployment.log_groups, since_ms=log_since_ms,
-                  interval_s=intervals.get("logs"), **(log_options or {})),
+        LiveLogsProbe(ctx, deployment.log_groups, since_ms=log_since_ms,
+                      interval_s=intervals.get("logs"), **(log_options or {})),
         AlarmsProbe(ctx, deployment.alarm_names, deployment.alarm_prefix,
                     interval_s=intervals.get("alarms")),
         CostsProbe(ctx, cache, interval_s=intervals.get("costs"), account=account),
         # No pane: backups and certificates, for the verdict's P2 (issue 9).
         DataPathProbe(ctx, deployment, interval_s=intervals.get("datapath")),
+        # No pane: the Metrics & Changes screen and `status --json` (issue 13).
+        MetricsProbe.for_deployment(ctx, deployment, metric_overrides,
+                                    interval_s=intervals.get("metrics")),
     ]
     return {p.name: p for p in probes}
 

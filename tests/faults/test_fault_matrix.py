@@ -30,6 +30,7 @@ PROBE_CALLS = {
     "logs": ("logs:FilterLogEvents",),
     "alarms": ("cloudwatch:DescribeAlarms",),
     "costs": ("ce:GetCostAndUsage", "budgets:DescribeBudgets"),
+    "metrics": ("cloudwatch:GetMetricData",),  # issue 13: one request per collection
 }
 # The data-path probe runs diagnostics (backups, certificates): each reports its own failure
 # as "could not run" in the snapshot (tests/diagnostics cover them), so it is not in the matrix.

@@ -43,8 +43,12 @@ def test_a_target_group_and_log_group_replaced_by_an_update_are_picked_up(scenar
             assert gone.error is not None and gone.error.kind is ErrorKind.NOT_FOUND
             watcher.observe(gone)
             await poll(lambda: changes)
-            assert changes[0] == ["targets", "logs"]
+            assert changes[0] == ["targets", "logs", "metrics"]
             assert probes["targets"].target_group_arns == current.target_group_arns
+            # the metrics probe's TargetGroup dimension follows (issue 13)
+            tg = current.target_group_arns[0].split(":", 5)[5]
+            hosts = next(s for s in probes["metrics"].plan.signals if s.id == "tg_unhealthy")
+            assert dict(hosts.dimensions)["TargetGroup"] == tg
             targets, logs = await probes["targets"].run(), await probes["logs"].run()
             assert targets.ok and targets.data.groups
             assert logs.ok and logs.data.groups == current.log_groups

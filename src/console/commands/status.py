@@ -51,7 +51,8 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
     try:
         probes = build_probes(connection.ctx, connection.deployment, intervals=env.intervals,
                               cost_cache_dir=cache_dir(), cost_cache_ttl_s=env.cost_cache_ttl_s,
-                              log_since_ms=since_ms, account=connection.identity.account)
+                              log_since_ms=since_ms, account=connection.identity.account,
+                              metric_overrides=env.metric_overrides)
         results = await run_all_once(probes)
     finally:
         await connection.close()
@@ -71,6 +72,11 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
             payload["probes"]["logs"]["data"]["events"] = to_jsonable(
                 events[-LOG_EVENTS_IN_JSON:])
             payload["probes"]["logs"]["data"]["total_events"] = len(events)
+        if "metrics" in results:  # issue 13: latest value and 3-h series per signal
+            from console.metrics_json import metrics_json
+
+            payload["metrics"] = metrics_json(results["metrics"])
+            payload["probes"]["metrics"].pop("data", None)  # once, under "metrics"
         sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=True) + "\n")
     else:
         sys.stdout.write(render_status(env, connection, results, verdict_of(results)))

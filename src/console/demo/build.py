@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from console.demo import backend, history
+from console.demo import backend, change_history, history
 from console.demo import names as n
 from console.demo.deployment import BaseDeployment, build_base_deployment
 from console.demo.loglines import LogSource
@@ -69,5 +69,6 @@ def build(endpoint_url: str, scenario: str, *, now: datetime | None = None,
     _record_stack_history(stage, [(r["LogicalResourceId"], r["ResourceType"],
                                    r["PhysicalResourceId"]) for r in summaries])
     SCENARIO_BUILDERS[scenario](stage)
+    change_history.date_task_definitions(stage)
     return BuiltScenario(scenario, endpoint_url, now, base, tuple(stage.log_sources),
                          time.perf_counter() - started)

@@ -75,7 +75,7 @@ def p0_outage(stage: Stage) -> None:
     stage.set_telemetry(
         MetricLevels(cpu=93.5, memory=97.0, response_time_s=0.9, elb_5xx_per_min=86.0,
                      target_5xx_per_min=7.0, healthy_hosts=0, unhealthy_hosts=2,
-                     uploads_per_min=0.2, ramp_minutes=50),
+                     uploads_per_min=0.2, ramp_minutes=50, running_tasks=0.5),
         firing={n.ALARM_5XX: timedelta(minutes=38), n.ALARM_CPU: timedelta(minutes=33),
                 n.ALARM_MEMORY: timedelta(minutes=40),
                 n.ALARM_UNHEALTHY_HOSTS: timedelta(minutes=29)})

@@ -95,6 +95,7 @@ class MetricLevels:
     uploads_per_min: float = 3.0
     analysis_ms: float = 850.0
     ramp_minutes: int = 0
+    running_tasks: float = 2.0  # ECS/ContainerInsights RunningTaskCount (metric_history)
 
 
 HEALTHY_LEVELS = MetricLevels()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.incidents import evidence
 from console.incidents.model import Entry, plain_title
 
 
@@ -81,6 +82,8 @@ _DESCRIBERS = {
     "severity": lambda e: (f"severity {e.get('before', '?')} → {e.get('after', '?')}"
                            + (f": {e.get('reason')}" if e.get("reason") else "")),
     "closed": lambda e: f"closed: {e.get('summary', '')}",
+    "changes": lambda e: evidence.describe_changes(e.fields),
+    "metrics": lambda e: evidence.describe_metrics(e.fields),
 }
 
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from console import clock
+from console.incidents import evidence
 from console.incidents.describe import action_result, describe, passed_label, short_who
 from console.incidents.model import Entry, LoadedIncident
 from console.incidents.store import format_time
@@ -115,6 +116,40 @@ def _timeline(loaded: LoadedIncident) -> list[str]:
     return out
 
 
+def _change_line(change: dict) -> str:
+    return (f"- {md(change.get('at'))} **{md(change.get('kind'))}** "
+            f"{md(change.get('resource'))}: {md(change.get('summary'), limit=500)}")
+
+
+def _evidence(loaded: LoadedIncident) -> list[str]:
+    """What changed (and what changed just before it broke) and the metrics, as snapshotted
+    when the incident was opened: sparklines in a code block, so they keep their columns."""
+    out: list[str] = []
+    for entry in loaded.of_kind("changes")[:1]:
+        fields = entry.fields
+        out += ["", f"## What changed (snapshot at {_time(entry.time)})", ""]
+        if fields.get("broke_at"):
+            out += [f"Before this broke ({md(fields.get('broke_at'))}, "
+                    f"{md(fields.get('basis'))}), most suspicious first:", ""]
+            out += [_change_line(c) for c in fields.get("before_break") or []] or [
+                "- no change recorded in the 30 minutes before"]
+            out.append("")
+        out.append(f"All {md(fields.get('count', 0))} changes from {md(fields.get('since'))}:")
+        out += ["", *(_change_line(c) for c in fields.get("entries") or [])]
+        for failure in fields.get("incomplete") or []:
+            out.append(f"- **incomplete**: {md(failure)}")
+    for entry in loaded.of_kind("metrics")[:1]:
+        lines = evidence.metrics_lines(entry.fields)
+        out += ["", f"## Metrics {md(evidence.window_text(entry.fields))}", "",
+                code_block_text(clean_block("\n".join(lines)) or "no metric")]
+    return out
+
+
+def code_block_text(text: str) -> str:
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", text)), default=0))
+    return f"{fence}text\n{text}\n{fence}"
+
+
 def _action(entry: Entry) -> list[str]:
     ids = entry.get("request_ids") or []
     out = ["", f"### {_time(entry.time)}: {md(entry.get('title') or entry.get('action_id'))}",
@@ -163,7 +198,7 @@ def to_markdown(loaded: LoadedIncident, now: datetime | None = None) -> str:
     """The post-incident report: summary, timeline, actions, checks, runbook steps, notes
     (with the runbook's step notes and reasons to skip), unreadable lines."""
     now = now or clock.now()
-    out = _summary(loaded, now) + _timeline(loaded)
+    out = _summary(loaded, now) + _evidence(loaded) + _timeline(loaded)
     actions = [line for e in loaded.of_kind("action") for line in _action(e)]
     out += _section("Actions", actions, "No action was recorded.")
     checks = [line for e in loaded.of_kind("check") for line in _check(e)]

@@ -21,7 +21,8 @@ SEVERITY_MEANING = {
     "P1": "degraded performance",
     "P2": "cost or minor issue",
 }
-KINDS = ("opened", "check", "action", "note", "state-change", "runbook", "severity", "closed")
+KINDS = ("opened", "check", "action", "note", "state-change", "runbook", "severity", "closed",
+         "changes", "metrics")
 ENVELOPE = ("t", "kind", "who")
 
 

@@ -217,6 +217,10 @@ class IncidentRecorder:
                 "source": c.source, "subject": c.subject, "before": c.before,
                 "after": c.after, "detail": c.detail}) for c in changes])
 
+    def record_evidence(self, kind: str, fields: dict[str, Any]) -> Entry | None:
+        """A snapshot the console took itself (``changes``, ``metrics``), no `who`."""
+        return self._record(kind, None, fields)
+
     # ---------------------------------------------------------------- reading
     def load(self, incident_id: str) -> LoadedIncident:
         """The whole timeline; unreadable lines are reported in `problems`, never raised."""

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from console.clock import now as utcnow
+from console import clock
 from console.panes.base import Detail, Pane, action_bindings
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell
-from console.timeparse import ago
 from console.widgets.keyed_table import Row
-from probes.alarms import Alarm, AlarmsSnapshot
+from probes.alarms import STATE_ORDER, Alarm, AlarmsSnapshot
 
 
 def _for(alarm: Alarm) -> str:
-    return ago((utcnow() - alarm.since).total_seconds()) if alarm.since else "-"
+    """How long the alarm has been in its state: ticks with the clock."""
+    return clock.age(alarm.since)
 
 
 class AlarmsPane(Pane[AlarmsSnapshot]):
@@ -23,7 +23,9 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
     number = 5
     interval_s = 30.0
     BINDINGS = action_bindings("alarms")  # issue 5: N test notification, M test metric, s state
-    columns = (("State", 9), ("Alarm", 30), ("For", 6), ("Reason", None))
+    columns = (("State", 9, "keep"), ("Alarm", 30, "name"), ("For", 6), ("Reason", None))
+    default_order = "ALARM first, newest"
+    ticking = True
 
     def status_line(self, s: AlarmsSnapshot) -> Text:
         firing = len(s.firing)
@@ -32,11 +34,15 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
         return text
 
     def rows(self, s: AlarmsSnapshot) -> list[Row]:
+        now = clock.now()
         return [Row(a.name, (
             status_cell(a.state),
-            cell(a.name, BAD if a.firing else "", 80),
+            cell(self.short(a.name), BAD if a.firing else "", 255),
             cell(_for(a)),
             cell(a.reason, "", 300),
+        ), search_text=f"{a.state} {a.name} {a.reason}", copy_text=a.name, sort_keys=(
+            STATE_ORDER.get(a.state, 3), None,
+            (now - a.since).total_seconds() if a.since else -1.0, None,
         )) for a in s.alarms]
 
     def summary(self, s: AlarmsSnapshot) -> Text:
@@ -60,6 +66,7 @@ class AlarmsPane(Pane[AlarmsSnapshot]):
         body = Text()
         dims = ", ".join(f"{k}={v}" for k, v in a.dimensions) or "-"
         for label, value in (("Alarm", a.name), ("State", f"{a.state} for {_for(a)}"),
+                             ("Since", clock.iso(a.since)),
                              ("Condition", a.condition), ("Namespace", a.namespace),
                              ("Dimensions", dims), ("Actions", ", ".join(a.actions) or
                                                     "none (nobody is notified)"),

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from rich.text import Text
 
+from console import clock
+from console.names import service_short_name
 from console.panes.base import Detail, Pane, action_bindings
 from console.sanitize import clean
 from console.styles import BAD, GOOD, MUTED, cell
@@ -50,7 +52,8 @@ class CostsPane(Pane[CostSnapshot]):
     number = 6
     interval_s = 6 * 3600.0
     BINDINGS = action_bindings("costs")  # issue 5: L lifecycle policy, D delete NAT gateway
-    columns = (("MTD", 9), ("Service", None))
+    columns = (("MTD", 9), ("Share", 5), ("Service", None, "name"))
+    default_order = "largest first"
 
     def data_time(self, result: ProbeResult[CostSnapshot]) -> datetime:
         return result.data.as_of if result.data is not None else result.fetched_at
@@ -60,7 +63,7 @@ class CostsPane(Pane[CostSnapshot]):
         text.append(f"{s.total:,.2f} {clean(s.currency, limit=5)}", style="bold")
         text.append(" month to date  ")
         text.append(spark(s.daily_totals), style="cyan")
-        text.append(f"\nas of {s.as_of:%Y-%m-%d %H:%M} UTC"
+        text.append(f"\nas of {clock.when(s.as_of)} UTC, {clock.age(s.as_of)} ago"
                     + (" (cached)" if s.from_cache else ""), style=MUTED)
         for b in s.budgets:
             text.append("\n")
@@ -73,8 +76,10 @@ class CostsPane(Pane[CostSnapshot]):
         total = s.total or 1.0
         return [Row(x.service, (
             cell(f"{x.amount:,.2f}"),
-            cell(f"{x.service} ({x.amount / total:.0%})", limit=80),
-        )) for x in s.services]
+            cell(f"{x.amount / total:.0%}"),
+            cell(service_short_name(x.service), limit=80),
+        ), search_text=f"{x.service} {service_short_name(x.service)}",
+            sort_keys=(x.amount, x.amount, None), copy_text=x.service) for x in s.services]
 
     def summary(self, s: CostSnapshot) -> Text:
         text = Text(f"{s.total:,.0f} {clean(s.currency, limit=5)} MTD")
@@ -95,5 +100,5 @@ class CostsPane(Pane[CostSnapshot]):
         for day, amount in zip(self.data.days, service.daily, strict=False):
             body.append(f"{day:%a %d %b}  {amount:>10,.2f}  ")
             body.append("█" * round(amount / top * 30) + "\n", style="cyan")
-        body.append(f"\nas of {self.data.as_of:%Y-%m-%d %H:%M} UTC", style=MUTED)
+        body.append(f"\nas of {clock.iso(self.data.as_of)}", style=MUTED)
         return Detail(f"Daily cost: {clean(service.service, limit=60)}", body)

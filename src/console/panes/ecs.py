@@ -4,20 +4,36 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from console.clock import now as utcnow
-from console.panes.base import Detail, Pane, action_bindings
+from console import clock
+from console.panes.base import Detail, Pane, action_bindings, time_cells
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell, status_style
 from console.tail.format import short_task_id
-from console.timeparse import ago
 from console.widgets.keyed_table import Row
 from probes.ecs import EcsTask, ServiceSnapshot
 
 EVENTS_SHOWN = 2
 
 
-def _age(moment) -> str:
-    return ago((utcnow() - moment).total_seconds()) if moment else "-"
+def task_moment(t: EcsTask):
+    """The time a task's row shows: when it stopped, else when it started (or was created)."""
+    if t.is_stopped:
+        return t.stopped_at or t.started_at or t.created_at
+    return t.started_at or t.created_at
+
+
+def ran_seconds(t: EcsTask) -> float | None:
+    """How long a task ran: start to stop for a stopped task, start to now for a running one;
+    None if it never started."""
+    end = t.stopped_at if t.is_stopped else clock.now()
+    if t.started_at is None or end is None:
+        return None
+    return max(0.0, (end - t.started_at).total_seconds())
+
+
+def ran_for(t: EcsTask) -> str:
+    seconds = ran_seconds(t)
+    return "-" if seconds is None else clock.duration(seconds)
 
 
 class EcsPane(Pane[ServiceSnapshot]):
@@ -26,8 +42,11 @@ class EcsPane(Pane[ServiceSnapshot]):
     number = 2
     interval_s = 10.0
     BINDINGS = action_bindings("ecs")
-    columns = (("Task", 8), ("Status", 8), ("Health", 9), ("Rev", 3), ("Up", 5),
-               ("Exit", 4), ("Stopped reason", None))
+    # Since: when a running task started, when a stopped one stopped (UTC, then the age).
+    columns = (("Task", 8), ("Status", 8, "keep"), ("Health", 9, "keep"), ("Rev", 3),
+               ("Since (UTC)", 5, "time"), ("Ran", 5), ("Exit", 4), ("Stopped reason", None))
+    default_order = "running, then newest stop"
+    ticking = True
 
     def status_line(self, s: ServiceSnapshot) -> Text:
         text = Text()
@@ -38,14 +57,15 @@ class EcsPane(Pane[ServiceSnapshot]):
         text.append(clean(s.service, limit=60), style=MUTED)
         for d in s.deployments:
             text.append(f"\n{clean(d.status, limit=12):<8}", style=status_style(d.status))
-            text.append(f" {clean(d.revision, limit=50)} ")
+            text.append(f" {clean(self.short(d.revision), limit=50)} ")
             text.append(clean(d.rollout_state or "-", limit=20),
                         style=status_style(d.rollout_state))
             text.append(f" {d.running}/{d.desired}")
             if d.failed_tasks:
                 text.append(f" failed {d.failed_tasks}", style=BAD)
         for event in s.events[:EVENTS_SHOWN]:
-            text.append(f"\n{_age(event.created_at)} ", style=MUTED)
+            text.append(f"\n{clock.when(event.created_at)} {clock.age(event.created_at)} ",
+                        style=MUTED)
             text.append(clean(event.message, limit=200))
         return text
 
@@ -56,15 +76,21 @@ class EcsPane(Pane[ServiceSnapshot]):
     def _row(t: EcsTask) -> Row:
         codes = ",".join(str(c) for c in t.exit_codes) or "-"
         failed = t.failed
+        moment = task_moment(t)
+        rev = t.revision.rsplit(":", 1)[-1]
+        since, age = time_cells(moment)
         return Row(t.task_arn, (
             cell(short_task_id(t.task_id)),
             status_cell(t.last_status),
             status_cell(t.health),
-            cell(t.revision.rsplit(":", 1)[-1]),
-            cell(_age(t.started_at) if not t.is_stopped else f"-{_age(t.stopped_at)}"),
+            cell(rev),
+            since,
+            cell(ran_for(t)),
             cell(codes, BAD if failed else ""),
             cell(t.stopped_reason, BAD if failed else "", 300),
-        ), search_text=f"{t.task_id} {t.last_status} {t.health} {t.stopped_reason} {codes}")
+        ), search_text=f"{t.task_id} {t.last_status} {t.health} {t.stopped_reason} {codes}",
+            sort_keys=(None, None, None, int(rev) if rev.isdigit() else rev, moment,
+                       ran_seconds(t), None, None), narrow=(None, None, None, None, age))
 
     def summary(self, s: ServiceSnapshot) -> Text:
         style = BAD if s.desired and s.running == 0 else GOOD
@@ -91,8 +117,9 @@ class EcsPane(Pane[ServiceSnapshot]):
                              f"(desired {t.desired_status})"), ("Health", t.health),
                              ("Task definition", t.revision), ("CPU / memory",
                              f"{t.cpu} / {t.memory}"), ("Private IP", t.private_ip),
-                             ("Zone", t.availability_zone), ("Started", t.started_at),
-                             ("Stopped", t.stopped_at), ("Stop code", t.stop_code)):
+                             ("Zone", t.availability_zone), ("Started", clock.iso(t.started_at)),
+                             ("Stopped", clock.iso(t.stopped_at) if t.stopped_at else "-"),
+                             ("Ran for", ran_for(t)), ("Stop code", t.stop_code)):
             body.append(f"{label:<16}", style="bold")
             body.append(clean(str(value or "-"), limit=500) + "\n")
         body.append("Stopped reason\n", style="bold")

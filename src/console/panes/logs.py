@@ -1,26 +1,29 @@
 """Pane 4: the latest lines of the service's log groups, errors highlighted.
 
-Lines are sanitised before they reach the `Log` widget (which would pass escape sequences to
-the terminal) and coloured at render time by `SeverityHighlighter`. The full tail experience
-(pause, history, filters, detail) is the log screen, opened with `l`.
+Each line shows its time once, its task, and what it says (level, message, fields after:
+`console.log_rows`); `R` switches to the lines as logged and back. Lines are sanitised before
+they reach the `Log` widget (which would pass escape sequences to the terminal) and coloured
+at render time by `RowHighlighter`. The full tail experience (pause, history, filters,
+detail, wrap) is the log screen, opened with `l`.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from datetime import UTC, datetime
 
+from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Log
 
+from console.log_rows import pane_line, row_severity
 from console.panes.base import Pane
 from console.sanitize import clean
 from console.severity import Severity, severity_of
 from console.styles import BAD, GOOD, MUTED
-from console.tail.format import stream_tag
-from console.widgets.severity_highlighter import SeverityHighlighter
+from console.widgets.severity_highlighter import SEVERITY_STYLE
 from probes.logs import LogBatch, LogEvent
 from probes.result import ProbeResult
 
@@ -62,10 +65,30 @@ class FollowingLog(Log):
             self.scroll_end(animate=False, immediate=True, x_axis=False)
 
 
-def format_line(event: LogEvent, width: int = 2_000) -> str:
-    moment = datetime.fromtimestamp(event.timestamp / 1000, UTC)
-    return (f"{moment:%H:%M:%S} {stream_tag(event.stream):<8} "
-            f"{clean(event.message, limit=width)}")
+def format_line(event: LogEvent, raw: bool = False) -> str:
+    """``20:19:45 e99f7057 ERROR OutOfMemoryError: …`` (raw: the line as logged)."""
+    return pane_line(event, raw=raw)
+
+
+class RowHighlighter(Highlighter):
+    """The time dim, the message by its severity (an access row by its status), and the
+    local filter's matches in reverse video."""
+
+    def __init__(self) -> None:
+        self.needle = ""
+
+    def highlight(self, text: Text) -> None:
+        plain = text.plain
+        text.stylize("dim", 0, min(8, len(plain)))
+        style = SEVERITY_STYLE.get(row_severity(plain[PREFIX:]))
+        if style:
+            text.stylize(style, PREFIX)
+        if self.needle:
+            lowered, needle = plain.lower(), self.needle.lower()
+            start = lowered.find(needle)
+            while start != -1:
+                text.stylize("reverse", start, start + len(needle))
+                start = lowered.find(needle, start + len(needle))
 
 
 class LogsPane(Pane[LogBatch]):
@@ -73,6 +96,7 @@ class LogsPane(Pane[LogBatch]):
     title = "Logs"
     number = 4
     interval_s = 2.0
+    BINDINGS = [Binding("R", "toggle_raw", "Raw lines", show=False, id="logs.pane_raw")]
 
     def __init__(self, interval_s: float | None = None, **kwargs) -> None:
         super().__init__(interval_s, **kwargs)
@@ -82,7 +106,8 @@ class LogsPane(Pane[LogBatch]):
         self.error_flags: deque[bool] = deque(maxlen=KEEP_LINES)
         self.errors = 0
         self.groups: tuple[str, ...] = ()
-        self.highlighter = SeverityHighlighter(prefix_width=PREFIX)
+        self.highlighter = RowHighlighter()
+        self.raw = False  # True: the lines as logged, not parsed
 
     DEFAULT_CSS = """
     LogsPane > Log { overflow-x: hidden; }
@@ -116,7 +141,7 @@ class LogsPane(Pane[LogBatch]):
             if retry:
                 self.redraw()
             elif new:
-                lines = [format_line(e) for e in new if self._wanted(e)]
+                lines = [format_line(e, self.raw) for e in new if self._wanted(e)]
                 if lines:
                     self.query_one(FollowingLog).append(lines)
             self.query_one(".pane-status").update(self.status_line(result.data))
@@ -131,19 +156,30 @@ class LogsPane(Pane[LogBatch]):
         self.highlighter.needle = self.filter_text
         log = self.query_one(FollowingLog)
         log.clear()
-        log.append([format_line(e) for e in self.events if self._wanted(e)])
+        log.append([format_line(e, self.raw) for e in self.events if self._wanted(e)])
+
+    def action_toggle_raw(self) -> None:
+        """Between what the lines say (parsed) and the lines as they were logged."""
+        self.raw = not self.raw
+        self.redraw()
+        if self.data is not None:
+            self.query_one(".pane-status").update(self.status_line(self.data))
 
     def status_line(self, data: LogBatch) -> Text:
         text = Text(f"{len(self.events)} lines", style=MUTED)
         text.append(" · ")
         text.append(f"{self.errors} errors", style=BAD if self.errors else GOOD)
         text.append(f" · {', '.join(clean(g, limit=60) for g in data.groups)}", style=MUTED)
+        if getattr(data, "reading", ""):  # "live tail" or "polling every 2s (...)"
+            text.append(f" · {clean(data.reading, limit=160)}", style=MUTED)
         log = self.query(FollowingLog)
         if log and not log.first().following:
             text.append("  scrolled up: End follows the newest line", style="yellow")
         if data.loss_risk:  # from evidence: events arriving later than the overlap window
             text.append(f"  ⚠ loss possible: {clean(data.loss_risk, limit=120)}",
                         style="yellow")
+        if self.raw:
+            text.append("  raw lines (R: what they say)", style="yellow")
         text.append("  (l: full log view)", style=MUTED)
         return text
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from console.clock import now as utcnow
-from console.panes.base import Detail, Pane
+from console import clock
+from console.panes.base import Detail, Pane, time_cells
 from console.sanitize import clean, clean_block
 from console.styles import BAD, MUTED, cell, status_style
-from console.timeparse import ago
 from console.widgets.keyed_table import Row
 from probes.stack import StackSnapshot
 
@@ -18,7 +17,9 @@ class StackPane(Pane[StackSnapshot]):
     title = "Stack"
     number = 1
     interval_s = 30.0
-    columns = (("Time", 5), ("Resource", 18), ("Status: reason", None))
+    columns = (("When (UTC)", 5, "time"), ("Resource", 18, "name"), ("Status: reason", None))
+    default_order = "newest first"
+    ticking = True
 
     def status_line(self, s: StackSnapshot) -> Text:
         text = Text(no_wrap=False)
@@ -26,13 +27,14 @@ class StackPane(Pane[StackSnapshot]):
         text.append("  ")
         text.append(clean(s.status, limit=60), style=status_style(s.status))
         if s.last_updated:
-            text.append(f"  updated {ago((utcnow() - s.last_updated).total_seconds())} ago",
-                        style=MUTED)
+            text.append(f"  updated {clock.when(s.last_updated)} UTC, "
+                        f"{clock.age(s.last_updated)} ago", style=MUTED)
+        # The root cause is the pane's point: shown whole (the dashboard gives it the room).
         for failure in s.root_causes[:2]:
             text.append("\n✗ ", style=BAD)
-            text.append(f"{clean(failure.logical_id, limit=40)} {clean(failure.status)}: ",
+            text.append(f"{clean(failure.logical_id, limit=80)} {clean(failure.status)}: ",
                         style=BAD)
-            text.append(clean(failure.reason, limit=240))
+            text.append(clean(failure.reason, limit=1000))
         return text
 
     def rows(self, s: StackSnapshot) -> list[Row]:
@@ -44,11 +46,13 @@ class StackPane(Pane[StackSnapshot]):
                           no_wrap=True, overflow="ellipsis")
             if e.reason:
                 status.append(": " + clean(e.reason, limit=300), style=style)
+            when, age = time_cells(e.timestamp)
             rows.append(Row(e.event_id, (
-                cell(f"{e.timestamp:%H:%M}", MUTED),
-                cell(e.logical_id, style, 60),
+                when,
+                cell(self.short(e.logical_id), style, 255),
                 status,
-            )))
+            ), search_text=f"{e.logical_id} {e.resource_type} {e.status} {e.reason}",
+                sort_keys=(e.timestamp, None, None), narrow=(age,), copy_text=e.logical_id))
         return rows
 
     def summary(self, s: StackSnapshot) -> Text:
@@ -61,7 +65,7 @@ class StackPane(Pane[StackSnapshot]):
         if event is None:
             return None
         body = Text()
-        for label, value in (("Time", f"{event.timestamp:%Y-%m-%d %H:%M:%S %Z}"),
+        for label, value in (("Time", clock.iso(event.timestamp)),
                              ("Resource", event.logical_id),
                              ("Type", event.resource_type),
                              ("Physical id", event.physical_id),

@@ -10,7 +10,7 @@ from console.panes.base import Detail, Pane
 from console.sanitize import clean, clean_block
 from console.styles import BAD, GOOD, MUTED, cell, status_cell
 from console.widgets.keyed_table import Row
-from probes.targets import TargetHealthSnapshot
+from probes.targets import Target, TargetHealthSnapshot
 
 
 def _reason(reason: str, description: str, style: str) -> Text:
@@ -20,12 +20,31 @@ def _reason(reason: str, description: str, style: str) -> Text:
     return text
 
 
+def anomaly_text(t: Target) -> str:
+    """ALB anomaly detection (AWS's words): ``anomalous, mitigated`` when the ALB routes less
+    traffic to it, ``anomalous``, ``normal``, or ``-`` when AWS gave no result."""
+    if not t.anomaly:
+        return "-"
+    mitigated = t.mitigation.lower() == "yes"
+    return f"{t.anomaly}, mitigated" if mitigated else t.anomaly
+
+
+def mitigation_text(t: Target) -> str:
+    if not t.mitigation:
+        return "-"
+    if t.mitigation.lower() == "yes":
+        return "yes: the ALB's automatic target weights route less traffic to this target"
+    return t.mitigation
+
+
 class TargetsPane(Pane[TargetHealthSnapshot]):
     probe = "targets"
     title = "Targets"
     number = 3
     interval_s = 15.0
-    columns = (("Target", 12), ("Port", 4), ("State", 9), ("Reason: description", None))
+    columns = (("Target", 12, "name"), ("Port", 4), ("State", 9, "keep"), ("Anomaly", 7),
+               ("Reason: description", None))
+    default_order = "by target"
 
     def status_line(self, s: TargetHealthSnapshot) -> Text:
         text = Text()
@@ -40,6 +59,12 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
             text.append(f"\n✗ {clean(reason, limit=60)} ×{count}", style=BAD)
             if description:
                 text.append(f": {clean(description, limit=160)}")
+        anomalous = [t for t in s.targets if t.anomaly.lower() == "anomalous"]
+        if anomalous:
+            mitigated = sum(1 for t in anomalous if t.mitigation.lower() == "yes")
+            text.append(f"\n⚠ {len(anomalous)} anomalous (ALB anomaly detection)", style=BAD)
+            if mitigated:
+                text.append(f", {mitigated} mitigated: the ALB routes less traffic to them")
         for lb in s.load_balancers:
             text.append(f"\n{clean(lb.dns_name, limit=100)}", style=MUTED)
             if lb.state and lb.state != "active":
@@ -52,8 +77,11 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
                 cell(t.target_id, limit=60),
                 cell(t.port if t.port is not None else "-"),
                 status_cell(t.state),
+                cell(anomaly_text(t), BAD if t.anomaly.lower() == "anomalous" else ""),
                 _reason(t.reason, t.description, BAD if t.state == "unhealthy" else ""),
-            ), search_text=f"{g.name} {t.target_id} {t.state} {t.reason} {t.description}")
+            ), search_text=f"{g.name} {t.target_id} {t.state} {t.anomaly} {t.reason} "
+                           f"{t.description}", sort_keys=(None, t.port or 0),
+                copy_text=t.target_id)
             for g in s.groups for t in g.targets
         ]
 
@@ -72,6 +100,8 @@ class TargetsPane(Pane[TargetHealthSnapshot]):
                 for label, value in (("Target group", group.name), ("Target", t.target_id),
                                      ("Port", t.port), ("Zone", t.availability_zone),
                                      ("State", t.state), ("Reason", t.reason),
+                                     ("Anomaly", t.anomaly or "- (not reported)"),
+                                     ("Mitigation", mitigation_text(t)),
                                      ("Health check", f"{group.protocol} {group.health_check_path}"
                                       f" on port {group.port}")):
                     body.append(f"{label:<14}", style="bold")

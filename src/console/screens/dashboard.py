@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Footer
 
 from console import clock
 from console.config import Environment
+from console.names import common_prefix
 from console.panes import PANE_CLASSES
 from console.panes.base import Pane
 from console.screens.detail import DetailScreen
@@ -27,11 +28,25 @@ from console.widgets.status_header import StatusHeader
 from console.widgets.summary_strip import SummaryStrip
 from probes.result import ProbeResult
 from probes.suite import Connection
-from probes.verdict import judge
+from probes.verdict import Verdict, judge
 
 log = logging.getLogger(__name__)
 COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 30
+
+
+ROOMY_PANES = ("stack", "costs")  # narrow in the grid: widened when they hold the reason
+
+
+def room_for(reasons: tuple[str, ...]) -> str:
+    """Which narrow pane holds the verdict's first reason (probes.verdict's words): the
+    stack's failure or a budget; "" for the others (they are wide already)."""
+    first = reasons[0] if reasons else ""
+    if first.startswith("stack "):
+        return "stack"
+    if first.startswith("budget "):
+        return "costs"
+    return ""
 
 
 class DashboardScreen(Screen):
@@ -43,7 +58,9 @@ class DashboardScreen(Screen):
                   id=f"pane.{cls.number}")
           for cls in sorted(PANE_CLASSES, key=lambda c: c.number)),
         Binding("l", "open_logs", "Logs", id="logs"),
+        Binding("m", "open_metrics", "Metrics & Changes", show=False, id="metrics"),  # issue 13
         Binding("b", "app.runbooks", "Runbooks", id="runbooks"),
+        Binding("w", "app.what_changed", "What changed", show=False, id="changes.before"),
         Binding("d", "open_diagnostics", "Diagnostics", id="diagnostics"),
         Binding("z", "zoom", "Zoom", show=False, id="zoom"),
         Binding("slash", "filter", "Filter", show=False, id="filter"),
@@ -70,12 +87,16 @@ class DashboardScreen(Screen):
         self.panes: dict[str, Pane[Any]] = {
             cls.probe: cls(interval_s=intervals.get(cls.probe)) for cls in PANE_CLASSES
         }
+        prefix = common_prefix(connection.deployment.stack) if connection.deployment else ""
+        for pane in self.panes.values():  # tables show names without the stack's name
+            pane.name_prefix = prefix
         self.active = "ecs"
         self.zoomed = False
         self.started = time.monotonic()
         self.broken_panes: set[str] = set()
         self.complete_logged = False
         self.verdict_inputs: dict[str, Any] = {}  # last good data of probes without a pane
+        self.verdict: Verdict | None = None
 
     def compose(self) -> ComposeResult:
         header = StatusHeader(self.env.name, self.env.aws.region, self.env.write,
@@ -128,12 +149,23 @@ class DashboardScreen(Screen):
                         unseen={name: pane.last_error.summary()
                                 for name, pane in self.panes.items()
                                 if pane.last_error is not None})
+        self.verdict = verdict  # what changed before it broke (issue 13) reads it
         for header in self.query(StatusHeader):  # none yet (or any more) while not mounted
             header.verdict = verdict
+        self._give_room(room_for(verdict.reasons))
+
+    def _give_room(self, probe: str) -> None:
+        """The pane that holds the verdict's reason gets more of the grid (app.tcss)."""
+        for grid in self.query("#grid"):
+            for name in ROOMY_PANES:
+                grid.set_class(name == probe, f"-room-{name}")
 
     def _refresh_summary(self) -> None:
-        strip = self.query(SummaryStrip).first() if self.query(SummaryStrip) else None
-        if strip is not None and strip.display:  # None: not composed yet
+        strips = self.query(SummaryStrip)  # none while the screen closes or composes
+        if not strips:
+            return
+        strip = strips.first()
+        if strip.display:
             strip.show([(f"{p.number} {p.title.split()[0]}", p.headline(), name == self.active)
                         for name, p in self.panes.items()])
 
@@ -199,6 +231,9 @@ class DashboardScreen(Screen):
                 if detail is not None:
                     self.app.push_screen(DetailScreen(detail))
                 return
+
+    def action_open_metrics(self) -> None:
+        self.app.metrics_view.open()
 
     def action_open_diagnostics(self) -> None:
         """Every troubleshooting-guide diagnostic, run now, on a screen of its own."""
@@ -293,6 +328,8 @@ class DashboardScreen(Screen):
                 ("Command: switch environment, cluster or service",
                  "env NAME, cluster NAME [SERVICE], service NAME", "command",
                  self.action_command_mode),
+                ("Metrics & Changes", "The signals on one time axis, changes marked",
+                 "metrics", self.action_open_metrics),
                 ("Logs", "The full-screen log view", "logs", self.action_open_logs),
                 ("Task logs", "The log view of the highlighted ECS task", "logs.task",
                  self.action_task_logs)):

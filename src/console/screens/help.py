@@ -52,7 +52,8 @@ class HelpScreen(ModalScreen[None]):
             rows.append((Text(key_label(key)),
                          Text(f"{binding.description or binding.action}{note}  ")
                          + Text(binding.id, style="dim")))
-        rows += self._other_panes(seen)
+        if getattr(screen, "HELP_LISTS_PANE_ACTIONS", True):  # the log view: keys of its own
+            rows += self._other_panes(seen)
         self.plain = "\n".join(f"{key.plain} {text.plain}" for key, text in rows)
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold")

@@ -1,5 +1,6 @@
-"""One log event in full: its metadata, and its whole message (sanitised, never cut), JSON
-pretty-printed with its level and message picked out. The message sits in a `Log`, which
+"""One log event in full: its metadata with what the line says (format, its own timestamp,
+level, message, fields: `console.log_parse`), and its whole message as logged (sanitised,
+never cut; JSON pretty-printed, `J` for the raw line). The message sits in a `Log`, which
 renders only the visible rows, so a 1 MB line opens without freezing the UI."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Log, Static
 
+from console.log_parse import parse_line
 from console.sanitize import clean, clean_block
 from console.severity import severity_of
 from console.tail.format import iso_ms, json_fields, plain_line
@@ -45,13 +47,14 @@ def metadata(event: LogEvent) -> Text:
                                     + ("  (arrived late)" if event.late else ""))):
         body.append(f"{label:<10}", style="bold")
         body.append(clean(value, limit=300) + "\n")
-    fields = json_fields(event.message)
-    if fields is not None:
-        level, said, _ = fields
-        body.append(f"{'Level':<10}", style="bold")
-        body.append(clean(level, limit=40) + "\n")
-        body.append(f"{'Message':<10}", style="bold")
-        body.append(clean(said, limit=600) + "\n")
+    parsed = parse_line(event.message[:20_000])
+    if parsed.kind != "plain":  # what the line says, as the rows show it
+        for label, value in (("Format", parsed.kind), ("Logged at", parsed.stamp),
+                             ("Level", parsed.level), ("Message", parsed.message),
+                             ("Fields", " ".join(f"{k}={v}" for k, v in parsed.fields))):
+            if value:
+                body.append(f"{label:<10}", style="bold")
+                body.append(clean(value, limit=600) + "\n")
     return body
 
 
@@ -61,7 +64,7 @@ class LogLineScreen(ModalScreen[None]):
     LogLineScreen > #line-box {
         width: 96%; height: 92%; border: round $accent; background: $surface;
     }
-    LogLineScreen #line-meta { height: auto; max-height: 10; padding: 0 1; }
+    LogLineScreen #line-meta { height: auto; max-height: 14; padding: 0 1; }
     LogLineScreen #line-body { height: 1fr; }
     """
     BINDINGS = [

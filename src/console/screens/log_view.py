@@ -3,9 +3,12 @@ the same engine as `incident-console tail`, on the app's event loop.
 
 The engine runs in a worker (`LogFollower.poll` between sleeps, never two polls at once) and
 reports only by `TailBatch` messages; the screen appends each batch with one `write_lines`.
-Every row is sanitised and cut (`console.tail.format.view_line`) before the `Log` sees it; the
-detail (Enter) has the whole text. A failed poll shows its classified error above the log and
-keeps every line shown.
+Rows show what each line says (`console.log_rows`: time once, task, level, message, fields
+after); `R` shows the lines as logged, `w` wraps long rows, `T` hides the time column. Every
+row is sanitised and cut before the `Log` sees it; the detail (Enter) has the whole text.
+`t` jumps to a time (``19:45``, ``20m``, ISO): the view pauses with that time's first line on
+top, reading from that time first when it is older than what is loaded. A failed poll shows
+its classified error above the log and keeps every line shown.
 """
 
 from __future__ import annotations
@@ -25,11 +28,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from console.errors import UsageError
+from console.log_rows import RowStyle
 from console.sanitize import clean
 from console.screens.log_line import LogLineScreen
-from console.tail.format import iso_ms, plain_line
+from console.screens.log_view_modes import LogViewModes
+from console.tail.format import clock_s, iso_ms, plain_line
 from console.tail.view_model import TailViewModel
-from console.timeparse import parse_since
+from console.timeparse import FORMS, parse_since
 from console.widgets.tail_highlighter import TailHighlighter
 from console.widgets.tail_log import TailLog
 from probes.context import AwsContext
@@ -48,7 +53,7 @@ PROMPTS = {
     "filter": "show lines containing (text, or /regex/); empty: all",
     "context": "lines of context around each match (0-50)",
     "pattern": "CloudWatch filter pattern (server side); empty: none",
-    "time": "jump to: 10m, 1h, 2d ago or an ISO time",
+    "time": f"jump to: {FORMS}",
     "save_view": "save the filtered view to",
     "save_all": "save the whole buffer to",
 }
@@ -63,7 +68,9 @@ class TailBatch(Message):
         self.error = error
 
 
-class LogViewScreen(Screen):
+class LogViewScreen(LogViewModes, Screen):
+    # The dashboard panes' action keys (c, S…) do nothing here: help lists this screen's own.
+    HELP_LISTS_PANE_ACTIONS = False
     DEFAULT_CSS = """
     LogViewScreen #tail-status { height: auto; max-height: 2; padding: 0 1;
                                  background: $boost; }
@@ -83,7 +90,9 @@ class LogViewScreen(Screen):
         Binding("f", "prompt('pattern')", "AWS filter", id="logs.pattern"),
         Binding("t", "prompt('time')", "Jump to time", id="logs.time"),
         Binding("o", "older", "Older", id="logs.older"),
-        Binding("J", "toggle_json", "JSON", id="logs.json"),
+        Binding("R", "toggle_raw", "Raw", id="logs.raw"),
+        Binding("w", "toggle_wrap", "Wrap", id="logs.wrap"),
+        Binding("T", "toggle_time", "Time column", show=False, id="logs.timestamps"),
         Binding("y", "copy", "Copy", id="logs.copy"),
         Binding("s", "prompt('save_view')", "Save view", id="logs.save_view"),
         Binding("S", "prompt('save_all')", "Save all", show=False, id="logs.save_all"),
@@ -111,6 +120,8 @@ class LogViewScreen(Screen):
         self.error: ProbeError | None = None
         self.prompt_kind: str | None = None
         self.last_batch_s = 0.0
+        self.style = RowStyle()
+        self.jump_ms: int | None = None  # a time to show once its lines are read
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tail-status")
@@ -177,23 +188,14 @@ class LogViewScreen(Screen):
             rows = rows[-self.model.cap:]  # more than the Log keeps: format only the rest
             log = self.log_widget
             for start in range(0, len(rows), WRITE_CHUNK):
-                chunk = rows[start:start + WRITE_CHUNK]
-                log.add_rows(chunk, self.model.lines(chunk))
+                log.add_rows(*self._lines(rows[start:start + WRITE_CHUNK]))
                 await asyncio.sleep(0)  # a big batch must not stall keys and rendering
+        if self.jump_ms is not None and rows:
+            self._show_time(self.jump_ms)
         self.last_batch_s = time.monotonic()
         self._refresh_status()
 
     # ---------------------------------------------------------------- showing
-    def _redraw(self) -> None:
-        """Rebuild every row from the buffer (filter, context, JSON mode or order changed)."""
-        self.highlighter.filter = self.model.filter
-        log = self.log_widget
-        log.reset()
-        rows = self.model.rows()
-        log.add_rows(rows, self.model.lines(rows))
-        log.scroll_end(animate=False)
-        self._refresh_status()
-
     def _refresh_status(self) -> None:
         m = self.model
         text = Text()
@@ -212,8 +214,12 @@ class LogViewScreen(Screen):
                 text.append(f" ({clean(m.filter.error, limit=60)})", style="red")
         if self.filter_pattern:
             text.append(f"  aws: {clean(self.filter_pattern, limit=40)}", style="magenta")
-        if m.pretty_json:
-            text.append("  json", style="dim")
+        modes = [name for name, on in (("raw", self.style.raw), ("wrap", self.style.wrap),
+                                        ("no time", not self.style.show_time)) if on]
+        if modes:
+            text.append(f"  {', '.join(modes)}", style="dim")
+        if self.jump_ms is not None:
+            text.append(f"  reading from {clock_s(self.jump_ms)}…", style="yellow")
         if self.follower is not None and self.follower.behind:
             text.append(f"  catching up ({self.follower.lag_ms() // 1000}s behind)",
                         style="yellow")
@@ -252,10 +258,6 @@ class LogViewScreen(Screen):
 
     def action_invert(self) -> None:
         self.model.set_filter(self.model.filter.text, invert=not self.model.filter.invert)
-        self._redraw()
-
-    def action_toggle_json(self) -> None:
-        self.model.pretty_json = not self.model.pretty_json
         self._redraw()
 
     def action_older(self) -> None:
@@ -355,8 +357,7 @@ class LogViewScreen(Screen):
                 self.filter_pattern = value or None
                 self._restart()
             elif kind == "time" and value:
-                self.since_ms = parse_since(value)
-                self._restart()
+                self.jump_to(parse_since(value))
             elif kind in ("save_view", "save_all") and value:
                 self._save(Path(value).expanduser(), kind == "save_view")
         except (ValueError, UsageError) as exc:
@@ -369,7 +370,9 @@ class LogViewScreen(Screen):
         self._start()
 
     def _save(self, path: Path, filtered: bool) -> None:
-        rows = list(self.log_widget.entries) if filtered else None
+        entries = self.log_widget.entries  # a wrapped row is on several lines: once each
+        rows = [row for i, row in enumerate(entries) if i == 0 or row is not entries[i - 1]] \
+            if filtered else None
         lines = self.model.export(rows)
         try:
             path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")

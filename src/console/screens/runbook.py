@@ -41,6 +41,8 @@ class RunbookScreen(Screen):
     RunbookScreen #runbook-steps { width: 38%; max-width: 48; border: round $primary; }
     RunbookScreen #runbook-detail { border: round $accent; padding: 0 1; }
     RunbookScreen.-narrow #runbook-steps { display: none; }
+    RunbookScreen #runbook-changes { height: auto; max-height: 9; padding: 0 1;
+                                     border-bottom: solid $warning; }
     """
     BINDINGS = [
         Binding("enter", "run_step", "Run step", id="runbook.run", priority=True),
@@ -63,6 +65,8 @@ class RunbookScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(id="runbook-title")
+        # issue 13: a P0/P1 runbook starts with what changed before it broke
+        yield Static(id="runbook-changes")
         with Horizontal():
             yield OptionList(id="runbook-steps")
             with VerticalScroll(id="runbook-detail"):
@@ -73,6 +77,20 @@ class RunbookScreen(Screen):
         self.set_class(self.size.width < NARROW, "-narrow")
         self.refresh_view()
         self.query_one("#runbook-detail").focus()
+        self.query_one("#runbook-changes").display = False
+        if self.session.runbook.severity in ("P0", "P1") and hasattr(self.app, "changes"):
+            self.show_what_changed()
+
+    @work(group="changes", exclusive=True, exit_on_error=False)
+    async def show_what_changed(self) -> None:
+        from console.change_views import RUNBOOK_SUSPECTS, before_break_text
+
+        changes = self.console_app.changes
+        await changes.refresh()
+        widget = self.query_one("#runbook-changes", Static)
+        widget.update(before_break_text(changes, limit=RUNBOOK_SUSPECTS,
+                                        width=max(40, self.size.width - 4)))
+        widget.display = True
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")

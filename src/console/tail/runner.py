@@ -21,14 +21,23 @@ from typing import TextIO
 from console.sanitize import clean
 from console.tail.filters import ContextSelector, LineFilter
 from console.tail.format import TTY_LINE_LIMIT, group_labels, json_line, plain_line
+from console.tail.progress import HistoryProgress
 from probes.context import AwsContext
 from probes.errors import EnvironmentUnusable, ErrorKind, classify
+from probes.live_tail import LiveTailFollower
 from probes.log_event import LogEvent
+from probes.log_floor import MAX_EVENT_AGE_MS, history_floor_ms
 from probes.log_sources import TailTarget
 from probes.logs import DEFAULT_OVERLAP_MS, LogFollower
 from probes.scheduler import backoff_delay
 
 DEFAULT_INTERVAL_S = 1.0
+# Full pages (FilterLogEvents' most): in a burst, half the requests of 5,000-event pages.
+TAIL_PAGE_LIMIT = 10_000
+# In a burst (this many events a poll) polls are 1.5x apart: each reads one full page, not
+# two (the head re-reads up to a page below the newest event for late arrivals), so a burst
+# costs ~1.5 FilterLogEvents/s instead of the budget's 2/s, for ~0.25 s more latency.
+BURST_EVENTS, BURST_STRETCH = 1_000, 1.5
 MAX_BACKOFF_S = 60.0
 FATAL_KINDS = (ErrorKind.CREDENTIALS, ErrorKind.NOT_FOUND, ErrorKind.ACCESS_DENIED)
 
@@ -44,6 +53,7 @@ class TailOptions:
     context: int = 0
     interval_s: float = DEFAULT_INTERVAL_S
     overlap_ms: int = DEFAULT_OVERLAP_MS
+    live_tail: bool = True  # with follow: StartLiveTail where the account allows it
 
 
 class TailWriter:
@@ -106,11 +116,20 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
     others are reported on `err` and retried with backoff."""
     out = out or sys.stdout
     err = err or sys.stderr
-    follower = LogFollower(ctx, target.groups, start_ms=options.since_ms,
+    since_ms = options.since_ms
+    if since_ms < time.time() * 1000 - MAX_EVENT_AGE_MS:
+        # `--since 1970-01-01`: nothing is older than the groups' creation less 14 days.
+        floor = await history_floor_ms(ctx, target.groups)
+        since_ms = max(since_ms, floor) if floor is not None else since_ms
+    follower = LogFollower(ctx, target.groups, start_ms=since_ms,
                            filter_pattern=options.filter_pattern,
                            stream_names=target.stream_names or None,
-                           overlap_ms=options.overlap_ms)
+                           overlap_ms=options.overlap_ms, page_limit=TAIL_PAGE_LIMIT)
+    if options.follow:  # live tail where the account allows it; says why not on stderr
+        follower = LiveTailFollower.around(follower, live=options.live_tail)
     writer = TailWriter(out, target, options)
+    progress = HistoryProgress(err, follower, ctx.budget.bucket(
+        "FilterLogEvents", ctx.region_for("logs")).rate)
     failures = 0
     reported: set[str] = set()
     frozen = False
@@ -131,9 +150,11 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
             await asyncio.sleep(delay)
             continue
         failures = 0
+        _report_reading(follower, options, err, reported)
         _report_group_errors(follower, ctx, err, reported)
         _report_loss_risk(follower, err, reported)
         writer.write(events)
+        progress.update()
         if not frozen:
             # Everything alive now (clients, models, imports) lives as long as the process:
             # keep it out of the collector's full passes (they stalled the loop ~100 ms).
@@ -143,11 +164,18 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
         if follower.behind:
             await asyncio.sleep(0)
             continue
+        progress.done()
         if not options.follow:
             return 0
         if reader_gone(out):
             raise BrokenPipeError("the reader of stdout has gone")
-        await asyncio.sleep(max(0.0, options.interval_s - (time.monotonic() - started)))
+        await asyncio.sleep(max(0.0, poll_interval(options, len(events))
+                                - (time.monotonic() - started)))
+
+
+def poll_interval(options: TailOptions, batch: int) -> float:
+    """Seconds between the starts of two follow polls, after one that brought `batch` events."""
+    return options.interval_s * (BURST_STRETCH if batch >= BURST_EVENTS else 1)
 
 
 def _report_loss_risk(follower: LogFollower, err: TextIO, reported: set[str]) -> None:
@@ -175,3 +203,18 @@ def _report_group_errors(follower: LogFollower, ctx: AwsContext, err: TextIO,
             reported.add(line)
             err.write(f"incident-console tail: {clean(line, limit=400)}\n")
             err.flush()
+
+
+def _report_reading(follower: LogFollower | LiveTailFollower, options: TailOptions,
+                    err: TextIO, reported: set[str]) -> None:
+    """With --follow, how events are read, each time it changes: ``live tail`` or ``polling
+    every 1s`` (with AWS's reason when live tail is refused or ended)."""
+    if not isinstance(follower, LiveTailFollower) or follower.state in ("starting", "handover"):
+        return
+    line = follower.mode_text(options.interval_s)
+    if f"reading:{line}" in reported:
+        return
+    reported.difference_update({r for r in reported if r.startswith("reading:")})
+    reported.add(f"reading:{line}")
+    err.write(f"incident-console tail: {clean(line, limit=300)}\n")
+    err.flush()

@@ -1,15 +1,39 @@
 """A DataTable that updates rows in place by key, so refreshes neither flicker nor move the
-cursor off the row the operator is reading."""
+cursor off the row the operator is reading; its columns are sized to their content and it sorts
+by the focused column (issue 11 points 2 and 3).
+
+Columns are ``(label, width)`` or ``(label, width, kind)``: `width` is a hint kept for
+callers, the widths shown are measured from the rows. Every column but the last gets what its
+content needs while the last one (a reason, a description) keeps at least `LAST_MIN`; when
+even that does not fit, the long columns give way in proportion. A ``"time"`` or ``"keep"``
+column is never cut (a time or a status cut in half tells nothing): when the table is too
+narrow, the rows' `narrow` forms replace the full ones (``2026-11-19 03:20 9d22h`` ->
+``9d22h``). A ``"name"`` column is cut in the middle (the tail tells names apart), the others
+at their end; Enter shows a row whole.
+
+Left/Right focus a column (its header is underlined); `o` sorts by it, `o` again reverses,
+`O` goes back to the pane's own order. The choice stays with the table (one per pane). `y`
+copies the highlighted row's full name (tables show it shortened).
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
+from console.names import middle_cut
+
 SHORT_COLUMN = 9
+LAST_MIN = 12
+LONG_MIN = 7
+NARROW_TIME_LABEL = "Age"  # a time column's header when it shows ages only
 
 
 @dataclass(frozen=True)
@@ -17,10 +41,49 @@ class Row:
     key: str
     cells: tuple[Text, ...]
     search_text: str = ""  # what `/` filters on (plain text of the whole row by default)
+    # What `o` sorts on, per column (a time, an amount); None or missing: the cell's text.
+    sort_keys: tuple[Any, ...] = ()
+    # A narrower form of some cells (a time with its age -> the age alone), per column: shown
+    # when the table is too narrow for the full forms.
+    narrow: tuple[Text | None, ...] = ()
+    copy_text: str = ""  # what `y` copies: the row's full name (its key when empty)
 
     def matches(self, needle: str) -> bool:
         haystack = self.search_text or " ".join(c.plain for c in self.cells)
         return needle.lower() in haystack.lower()
+
+    def sort_key(self, column: int) -> tuple[int, Any]:
+        value = self.sort_keys[column] if column < len(self.sort_keys) else None
+        if value is None:
+            value = self.cells[column].plain if column < len(self.cells) else ""
+        if isinstance(value, str):
+            try:
+                return (0, float(value.replace(",", "")))
+            except ValueError:
+                return (1, value.lower())
+        if hasattr(value, "timestamp"):
+            return (0, value.timestamp())
+        return (0, value)
+
+
+def plan_widths(natural: Sequence[int], available: int,
+                keep: frozenset[int] = frozenset()) -> list[int]:
+    """The width of each column: every column but the last gets its `natural` (content) width
+    while the last keeps `LAST_MIN`, and takes all that is left; when that does not fit,
+    short columns (states, counts) and those in `keep` (times) keep theirs and the long ones
+    shrink in proportion."""
+    if not natural:
+        return []
+    head = list(natural[:-1])
+    room = max(len(head) * 3, available - LAST_MIN)
+    if sum(head) > room:
+        kept = [w <= SHORT_COLUMN or i in keep for i, w in enumerate(head)]
+        fixed = sum(w for w, k in zip(head, kept, strict=True) if k)
+        long_total = sum(w for w, k in zip(head, kept, strict=True) if not k) or 1
+        scale = max(0.0, room - fixed) / long_total
+        head = [w if k else max(LONG_MIN, math.floor(w * scale))
+                for w, k in zip(head, kept, strict=True)]
+    return [*head, max(LAST_MIN, available - sum(head))]
 
 
 class KeyedTable(DataTable):
@@ -34,53 +97,200 @@ class KeyedTable(DataTable):
     DEFAULT_CSS = """
     KeyedTable { height: 1fr; overflow-x: hidden; }
     """
+    BINDINGS = [
+        Binding("left", "focus_column(-1)", "Previous column", show=False,
+                id="table.column_left"),
+        Binding("right", "focus_column(1)", "Next column", show=False,
+                id="table.column_right"),
+        Binding("o", "sort", "Sort by column", show=False, id="table.sort"),
+        Binding("O", "default_order", "Default order", show=False, id="table.default_order"),
+        Binding("y", "copy_row", "Copy name", show=False, id="table.copy"),
+    ]
 
-    def __init__(self, columns: Sequence[tuple[str, int | None]], **kwargs) -> None:
+    class SortChanged(Message):
+        """The table's order changed (`o`/`O`): the pane restates it in its header."""
+
+        def __init__(self, table: KeyedTable) -> None:
+            super().__init__()
+            self.table = table
+
+    def __init__(self, columns: Sequence[tuple], **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
-        self._column_spec = list(columns)
+        self._labels = [spec[0] for spec in columns]
+        kinds = [spec[2] if len(spec) > 2 else "" for spec in columns]
+        self._name_columns = {i for i, kind in enumerate(kinds) if kind == "name"}
+        self._kept_columns = frozenset(i for i, kind in enumerate(kinds)
+                                       if kind in ("time", "keep"))
         self._column_keys: list[str] = []
+        self._rows: list[Row] = []  # as given, in the pane's order
         self._shown: dict[str, tuple[Text, ...]] = {}
         self._order: list[str] = []
+        self._widths: list[int] = []
+        self._narrowed: frozenset[int] = frozenset()
+        self._was_narrowed = False
+        self.focused_column = 0
+        self.sort_column: int | None = None
+        self.sort_reverse = False
 
     def on_mount(self) -> None:
-        for label, width in self._column_spec:
+        for label in self._labels:
             # The key's value, not str(ColumnKey) (its repr): update_cell looks columns up by
             # value, and an in-place row update (an alarm's "For" ticking) crashed the app.
-            self._column_keys.append(self.add_column(label, width=width, key=label).value or label)
+            self._column_keys.append(self.add_column(label, width=len(label), key=label).value
+                                     or label)
+        self._label_columns()
 
+    # ---------------------------------------------------------------- widths
     def on_resize(self) -> None:
         self.fit_columns()
 
+    def natural_widths(self, narrowed: frozenset[int] = frozenset()) -> list[int]:
+        """What each column's content needs: its widest cell, or its header."""
+        widths = [len(self._label(i, narrowed)) + 1  # room for the sort arrow
+                  for i in range(len(self._labels))]
+        for row in self._rows:
+            for i, cell in enumerate(self._forms(row, narrowed)[:len(widths)]):
+                widths[i] = max(widths[i], cell.cell_len)
+        return widths
+
+    @staticmethod
+    def _forms(row: Row, narrowed: frozenset[int]) -> tuple[Text, ...]:
+        if not narrowed or not row.narrow:
+            return row.cells
+        return tuple(row.narrow[i] if i in narrowed and i < len(row.narrow)
+                     and row.narrow[i] is not None else c for i, c in enumerate(row.cells))
+
     def fit_columns(self) -> None:
-        """Fit the columns to the pane: the last column (a reason, a description) takes what
-        is left, and when even the preferred widths do not fit, the other columns shrink in
-        proportion. Long text is cut at the pane's edge, never scrolled sideways; Enter shows
-        it whole."""
         if not self._column_keys or self.size.width <= 0:
             return
-        columns = [self.columns[key] for key in self.columns]
-        preferred = [width or 8 for _, width in self._column_spec[:-1]]
-        available = self.size.width - 2 * self.cell_padding * len(columns) - 1
-        last_min = 12
-        room = max(len(preferred) * 3, available - last_min)
-        if sum(preferred) > room:
-            # Short columns (times, counts, states) keep their width; long ones give way.
-            fixed = sum(w for w in preferred if w <= SHORT_COLUMN)
-            long_total = sum(w for w in preferred if w > SHORT_COLUMN) or 1
-            scale = max(0.0, room - fixed) / long_total
-            preferred = [w if w <= SHORT_COLUMN else max(6, int(w * scale))
-                         for w in preferred]
-        widths = [*preferred, max(last_min, available - sum(preferred))]
+        available = self.size.width - 2 * self.cell_padding * len(self._column_keys) - 1
+        natural = self.natural_widths()
+        narrowed: frozenset[int] = frozenset()
+        if sum(natural[:-1]) + LAST_MIN > available:
+            narrowed = frozenset(i for row in self._rows for i, form in enumerate(row.narrow)
+                                 if form is not None)
+            natural = self.natural_widths(narrowed) if narrowed else natural
+        if narrowed != self._narrowed:
+            self._narrowed = narrowed
+            self._widths = []  # every row is shown again in its new form
+            self._label_columns()
+        widths = plan_widths(natural, available, self._kept_columns)
         changed = False
-        for column, width in zip(columns, widths, strict=False):
+        for key, width in zip(self._column_keys, widths, strict=False):
+            column = self.columns[key]  # type: ignore[index]
             if column.width != width or column.auto_width:
                 column.auto_width = False
                 column.width = width
                 changed = True
+        if widths != self._widths:
+            self._widths = widths
+            self._refresh_cut_cells()
         if changed:
             self._require_update_dimensions = True
             self.refresh()
 
+    def _cut(self, row: Row) -> tuple[Text, ...]:
+        """The row's cells as shown: narrow forms where the table is narrow, name cells cut in
+        the middle to their column's width (Rich cuts the others at their end)."""
+        cells = self._forms(row, self._narrowed)
+        if not self._name_columns or not self._widths:
+            return cells
+        out = list(cells)
+        for i in self._name_columns:
+            if i < len(out) and i < len(self._widths) and out[i].cell_len > self._widths[i]:
+                original = out[i]
+                out[i] = Text(middle_cut(original.plain, self._widths[i]), style=original.style,
+                              no_wrap=True, overflow="ellipsis")
+        return tuple(out)
+
+    def _refresh_cut_cells(self) -> None:
+        if not self._name_columns and not self._narrowed and not self._was_narrowed:
+            return
+        self._was_narrowed = bool(self._narrowed)
+        for row in self._rows:
+            if row.key in self._shown:
+                self._update_row(row)
+
+    def _update_row(self, row: Row) -> None:
+        cells = self._cut(row)
+        shown = self._shown.get(row.key)
+        if shown == cells:
+            return
+        for i, (column, cell) in enumerate(zip(self._column_keys, cells, strict=False)):
+            if shown is None or i >= len(shown) or shown[i] != cell:
+                self.update_cell(row.key, column, cell)
+        self._shown[row.key] = cells
+
+    # ---------------------------------------------------------------- sorting
+    def _label(self, column: int, narrowed: frozenset[int]) -> str:
+        return NARROW_TIME_LABEL if column in narrowed else self._labels[column]
+
+    def _label_columns(self) -> None:
+        for i, key in enumerate(self._column_keys):
+            label = Text(self._label(i, self._narrowed))
+            if i == self.sort_column:
+                label.append("▼" if self.sort_reverse else "▲")
+            if i == self.focused_column and self.has_focus:
+                label.stylize("underline")
+            self.columns[key].label = label  # type: ignore[index]
+        self._require_update_dimensions = True
+        self.refresh()
+
+    def on_focus(self) -> None:
+        if self._column_keys:
+            self._label_columns()
+
+    def on_blur(self) -> None:
+        if self._column_keys:
+            self._label_columns()
+
+    @property
+    def order_label(self) -> str:
+        """``Alarm ▲`` when sorted by a column; "" in the pane's own order."""
+        if self.sort_column is None:
+            return ""
+        return f"{self._labels[self.sort_column]} {'▼' if self.sort_reverse else '▲'}"
+
+    def action_focus_column(self, step: int) -> None:
+        if self._labels:
+            self.focused_column = (self.focused_column + step) % len(self._labels)
+            self._label_columns()
+
+    def action_sort(self) -> None:
+        """Sort by the focused column; again on the same column: reverse."""
+        if self.sort_column == self.focused_column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = self.focused_column, False
+        self._resort()
+
+    def action_default_order(self) -> None:
+        self.sort_column, self.sort_reverse = None, False
+        self._resort()
+
+    def _resort(self) -> None:
+        self._label_columns()
+        self.sync(self._rows)
+        self.post_message(self.SortChanged(self))
+
+    def ordered(self, rows: Sequence[Row]) -> list[Row]:
+        if self.sort_column is None:
+            return list(rows)
+        column = self.sort_column
+        return sorted(rows, key=lambda r: r.sort_key(column), reverse=self.sort_reverse)
+
+    def action_copy_row(self) -> None:
+        from console.sanitize import clean
+
+        row = next((r for r in self._rows if r.key == self.cursor_key), None)
+        if row is None:
+            self.app.notify("Nothing to copy: the table is empty", markup=False)
+            return
+        text = row.copy_text or row.key
+        self.app.copy_to_clipboard(text)
+        self.app.notify(f"Copied {clean(text, limit=120)}", markup=False)
+
+    # ---------------------------------------------------------------- rows
     @property
     def cursor_key(self) -> str | None:
         if not self._order or not (0 <= self.cursor_row < len(self._order)):
@@ -88,25 +298,26 @@ class KeyedTable(DataTable):
         return self._order[self.cursor_row]
 
     def sync(self, rows: Sequence[Row]) -> None:
+        self._rows = list(rows)
+        if self._column_keys:
+            self.fit_columns()
+        rows = self.ordered(rows)
         keys = [r.key for r in rows]
         if keys == self._order:
             for row in rows:
-                shown = self._shown.get(row.key)
-                if shown == row.cells:
-                    continue
-                for column, cell in zip(self._column_keys, row.cells, strict=False):
-                    self.update_cell(row.key, column, cell)
-                self._shown[row.key] = row.cells
+                self._update_row(row)
             return
         cursor_key = self.cursor_key
         cursor_row = self.cursor_row
         scroll_y = self.scroll_y
         with self.app.batch_update():
             self.clear()
+            self._shown = {}
             for row in rows:
-                self.add_row(*row.cells, key=row.key)
+                cells = self._cut(row)
+                self.add_row(*cells, key=row.key)
+                self._shown[row.key] = cells
             self._order = keys
-            self._shown = {r.key: r.cells for r in rows}
             if cursor_key in keys:
                 target = keys.index(cursor_key)
             else:

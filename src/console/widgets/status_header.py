@@ -10,6 +10,7 @@ from console import clock
 from console.sanitize import clean
 from console.widgets.incident_badge import IncidentBadge, incident_segment  # incident (issue 5)
 from probes.identity import CallerIdentity
+from probes.request_budget import holding_back_note  # economy (issue 12)
 from probes.verdict import Level, Verdict
 
 VERDICT_STYLE = {
@@ -52,6 +53,9 @@ class StatusHeader(Static):
         badge = " WRITE " if self.write else " READ-ONLY "
         line.append(badge, style="bold black on yellow" if self.write else "bold black on cyan")
         line.append(f" {now:%H:%M:%S} UTC  {clean(self.aws_region, limit=20)}")
+        held = holding_back_note()  # the request budget is pacing or AWS throttled (issue 12)
+        if held:
+            line.append(f"  {clean(held, limit=160)} ", style="bold black on yellow")
         ident = self.identity
         if ident is not None and ident.account:
             line.append(f"  {clean(ident.account, limit=20)}")

@@ -37,11 +37,21 @@ class TailLog(Log):
         super().__init__(highlight=True, max_lines=max_lines, **kwargs)
         self.entries: list[Row] = []
         self.cursor: int | None = None  # None: the last row (following)
+        # False once the operator scrolled up (wheel, scrollbar); only a scroll changes it,
+        # not the end moving away under a burst. `Log` alone follows only while scroll_y
+        # equals max_scroll_y at the moment of a write, which a burst of writes between two
+        # refreshes breaks for good (measured: stuck at row 479 of 5,000).
+        self.following = True
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self.following = round(new_value) >= self.max_scroll_y
 
     def reset(self) -> None:
         self.clear()
         self.entries.clear()
         self.cursor = None
+        self.following = True
 
     def add_rows(self, rows: list[Row], lines: list[str]) -> None:
         """Append rows (one sanitised line each), keeping `entries` aligned with the lines
@@ -49,12 +59,14 @@ class TailLog(Log):
         if not lines:
             return
         self.entries.extend(rows)
-        self.write_lines(lines)
+        self.write_lines(lines, scroll_end=False)
         excess = len(self.entries) - len(self.lines)
         if excess > 0:
             del self.entries[:excess]
             if self.cursor is not None:
                 self.cursor = max(0, self.cursor - excess)
+        if self.cursor is None and self.following:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
 
     @property
     def cursor_row(self) -> int | None:

@@ -63,6 +63,10 @@ INTERNALS = (
     "moto.logs.models: LogGroup.filter_log_events(self, log_group_name, log_stream_names, ...)",
     "moto.logs.models: LogGroup.streams (dict name -> LogStream)",
     "moto.logs.exceptions: ResourceNotFoundException(msg)",
+    "moto.logs.models: LogStream.put_log_events/.filter_log_events/.get_log_events, .events",
+    "moto.logs.models: LogEvent.ingestion_time, LogStream.log_group.name/.log_stream_name",
+    "moto.cloudwatch.models: Alarm.history (StateUpdate tuples)/.state_value/.state_reason",
+    "moto.ecs.models: ecs_backends[account][region].task_definitions[family][rev].registered_at",
 )
 
 _UNHEALTHY_REASON = "Target.ResponseCodeMismatch"
@@ -81,7 +85,12 @@ def _naive(moment: datetime) -> datetime:
 # -- lifecycle ------------------------------------------------------------------------------
 
 def install() -> None:
-    """Install the patches (idempotent): target health answers from `_unhealthy_targets`."""
+    """Install the patches (idempotent): target health answers from `_unhealthy_targets`;
+    DescribeAlarmHistory is served (alarm_history.py); GetMetricData answers p50/p95, fast."""
+    from console.demo.backend import alarm_history, metric_data
+
+    alarm_history.install()
+    metric_data.install()
     original = FakeTargetGroup.health_for
     if getattr(original, _PATCH_MARK, False):
         return
@@ -149,12 +158,8 @@ def add_stack_resources(stack_name: str, resources: Sequence[StackResourceSpec],
             spec.logical_id, spec.physical_id, spec.resource_type)
 
 
-def set_stack_history(stack_name: str, events: Sequence[StackEventSpec], *, status: str,
-                      created_at: datetime, last_updated_at: datetime | None = None,
-                      status_reason: str | None = None, region: str = REGION) -> None:
-    """Replace the stack's events (given oldest first) and set its status and times."""
-    stack = _stack(stack_name, region)
-    replaced = []
+def _events(stack: Any, events: Sequence[StackEventSpec]) -> list[Any]:
+    made = []
     for spec in events:
         physical = spec.physical_id or (stack.stack_id if spec.logical_id == stack.name else "")
         event = Event(stack_id=stack.stack_id, stack_name=stack.name,
@@ -162,12 +167,27 @@ def set_stack_history(stack_name: str, events: Sequence[StackEventSpec], *, stat
                       resource_type=spec.resource_type, resource_status=spec.status,
                       resource_status_reason=spec.reason or None, resource_properties=None)
         event.timestamp = _naive(spec.timestamp)
-        replaced.append(event)
-    stack.events = replaced
+        made.append(event)
+    return made
+
+
+def set_stack_history(stack_name: str, events: Sequence[StackEventSpec], *, status: str,
+                      created_at: datetime, last_updated_at: datetime | None = None,
+                      status_reason: str | None = None, region: str = REGION) -> None:
+    """Replace the stack's events (given oldest first) and set its status and times."""
+    stack = _stack(stack_name, region)
+    stack.events = _events(stack, events)
     stack.status = status
     stack.creation_time = _naive(created_at)
     stack.last_updated_time = _naive(last_updated_at) if last_updated_at else None
     stack.status_reason = status_reason
+
+
+def append_stack_events(stack_name: str, events: Sequence[StackEventSpec],
+                        region: str = REGION) -> None:
+    """Add events (oldest first) after the stack's existing ones, which keep their ids."""
+    stack = _stack(stack_name, region)
+    stack.events.extend(_events(stack, events))
 
 
 # -- ECS ------------------------------------------------------------------------------------
@@ -290,6 +310,14 @@ def forget_tasks(cluster: str, task_arns: Iterable[str], region: str = REGION) -
         tasks.pop(arn, None)
 
 
+def set_task_definition_registered(task_definition_arn: str, when: datetime,
+                                   region: str = REGION) -> None:
+    """When a revision was registered (moto stamps the build's real time)."""
+    family, revision = task_definition_arn.rsplit("/", 1)[-1].rsplit(":", 1)
+    definitions = ecs_backends[ACCOUNT_ID][region].task_definitions[family]
+    definitions[int(revision)].registered_at = _naive(when)
+
+
 def set_targets_healthy(target_ids: Iterable[str]) -> None:
     """Undo `set_targets_unhealthy` for these targets."""
     for target_id in target_ids:
@@ -304,9 +332,11 @@ from console.demo.backend.observe import (  # noqa: E402
     observe_requests,
 )
 from console.demo.backend.strict import (  # noqa: E402
+    delay_log_ingestion,
     enable_strict_paging_and_alarms,
     strict_log_stream_names,
 )
 
-__all__ = ["RequestAnswerer", "RequestListener", "enable_strict_paging_and_alarms",
+__all__ = ["RequestAnswerer", "RequestListener", "delay_log_ingestion",
+           "enable_strict_paging_and_alarms",
            "observe_requests", "strict_log_stream_names"]

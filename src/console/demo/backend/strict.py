@@ -1,12 +1,14 @@
 """The emulator's strict mode: where moto is lenient and AWS is not, answer as AWS does.
 
 Paging (stack events and ListTasks at 100 a page), composite alarms and DescribeAlarms'
-AlarmTypes, and FilterLogEvents refusing unknown stream names. Off by default; the tests'
+AlarmTypes, FilterLogEvents refusing unknown stream names, and log events ingested late
+(`delay_log_ingestion`: a late ingestionTime, unsearchable until then). Off by default; the tests'
 `strict_emulator` fixture turns it on. moto internals, listed in `backend.INTERNALS`.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from moto.core.responses import ActionResult
@@ -114,3 +116,79 @@ def strict_log_stream_names(enabled: bool = True) -> None:
     setattr(filter_log_events, _PATCH_MARK, True)
     filter_log_events.__wrapped__ = original  # type: ignore[attr-defined]
     LogGroup.filter_log_events = filter_log_events  # type: ignore[method-assign]
+
+
+# -- strict logs: late ingestion ------------------------------------------------------------
+# moto stores every PutLogEvents batch at once, with ingestionTime = now: no event ever becomes
+# searchable after its neighbours, so late-event handling never meets a late event. AWS ingests
+# a stream flushed late, or a client's buffered batch, well after its timestamps. With late
+# ingestion on, the chosen batches get ingestionTime = put time + delay and stay invisible to
+# FilterLogEvents (and GetLogEvents) until that time has passed on the emulator's clock.
+
+_late = {"delay_ms": 0, "prefix": None, "every": 1, "clock": None}
+_batches: dict[tuple[str, str], int] = {}
+_delayed: set[str] = set()  # eventIds of the events ingested late
+
+
+def _emulator_now_ms() -> int:
+    clock = _late["clock"]
+    return int(clock()) if clock is not None else int(time.time() * 1000)
+
+
+def _visible(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if not _late["delay_ms"]:
+        return events
+    now = _emulator_now_ms()
+    return [e for e in events
+            if e["ingestionTime"] <= now or str(e.get("eventId")) not in _delayed]
+
+
+def delay_log_ingestion(delay_ms: int = 0, *, stream_prefix: str | None = None,
+                        every: int = 1, clock: Any = None) -> None:
+    """Ingest every `every`-th PutLogEvents batch of each stream (of the streams whose names
+    start with `stream_prefix`; all when None) `delay_ms` late: its events carry that late
+    ingestionTime and are found by FilterLogEvents/GetLogEvents only once the emulator's clock
+    (`clock()`, ms; default the real time) reaches it. `delay_ms=0` turns it off."""
+    from moto.logs.models import LogStream
+
+    _late.update(delay_ms=max(0, int(delay_ms)), prefix=stream_prefix, every=max(1, every),
+                 clock=clock)
+    _batches.clear()
+    _delayed.clear()
+    if getattr(LogStream.put_log_events, _PATCH_MARK, False):
+        return
+    put, filtered, got = (LogStream.put_log_events, LogStream.filter_log_events,
+                          LogStream.get_log_events)
+
+    def put_log_events(self: LogStream, log_events: list[dict[str, Any]]) -> Any:
+        before = len(self.events)
+        result = put(self, log_events)
+        name = self.log_stream_name
+        if _late["delay_ms"] and name.startswith(_late["prefix"] or ""):
+            key = (self.log_group.name, name)
+            _batches[key] = _batches.get(key, 0) + 1
+            if _batches[key] % _late["every"] == 0:
+                arrives = _emulator_now_ms() + _late["delay_ms"]
+                for event in self.events[before:]:
+                    event.ingestion_time = arrives
+                    _delayed.add(str(event.event_id))
+        return result
+
+    def filter_log_events(self: LogStream, *args: Any, **kwargs: Any) -> Any:
+        return _visible(filtered(self, *args, **kwargs))
+
+    def get_log_events(self: LogStream, *args: Any, **kwargs: Any) -> Any:
+        events, back, forward = got(self, *args, **kwargs)
+        if not _late["delay_ms"]:
+            return events, back, forward
+        now = _emulator_now_ms()
+        hidden = {(e.timestamp, e.ingestion_time, e.message) for e in self.events
+                  if e.ingestion_time > now and str(e.event_id) in _delayed}
+        return [e for e in events if (e["timestamp"], e["ingestionTime"], e["message"])
+                not in hidden], back, forward
+
+    for name, patched in (("put_log_events", put_log_events),
+                          ("filter_log_events", filter_log_events),
+                          ("get_log_events", get_log_events)):
+        setattr(patched, _PATCH_MARK, True)
+        setattr(LogStream, name, patched)
