@@ -48,15 +48,9 @@ class ConsoleApp(App[int]):
         super().__init__()
         self.env = env
         self.connection = connection
-        self.probes = probes if probes is not None else build_probes(
-            connection.ctx, connection.deployment, intervals=env.intervals,
-            cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
-            cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
-            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)},
-            metric_overrides=env.metric_overrides)
-        self.scheduler = Scheduler(self.probes.values(), self._on_result,
-                                   on_collect_start=self._on_collect_start,
-                                   renew_session=connection.ctx.renew if connection.ctx else None)
+        self.started_connection = connection  # `:env` may replace self.connection
+        self.cost_cache_dir = cost_cache_dir
+        self.watch_connection(probes)
         self._start_probes = start_probes
         self.rediscovery = discovery_for(self)  # issue 9/14: names follow the stack
         self._early_results: list[ProbeResult[Any]] | None = None
@@ -77,6 +71,20 @@ class ConsoleApp(App[int]):
             self.theme = env.file.theme
         if env.file.keys:
             self.set_keymap(env.file.keys)
+
+    def watch_connection(self, probes: dict[str, Probe[Any]] | None = None) -> None:
+        """The probes and their scheduler for `self.connection` (at start, and again after
+        `:` switched environment, cluster or service: console.context_switch)."""
+        env, connection, cost_cache_dir = self.env, self.connection, self.cost_cache_dir
+        self.probes = probes if probes is not None else build_probes(
+            connection.ctx, connection.deployment, intervals=env.intervals,
+            cost_cache_dir=cost_cache_dir if cost_cache_dir is not None else cache_dir(),
+            cost_cache_ttl_s=env.cost_cache_ttl_s, account=connection.identity.account,
+            log_options={"overlap_ms": int(env.logs_overlap_s * 1000)},
+            metric_overrides=env.metric_overrides)
+        self.scheduler = Scheduler(self.probes.values(), self._on_result,
+                                   on_collect_start=self._on_collect_start,
+                                   renew_session=connection.ctx.renew if connection.ctx else None)
 
     def get_default_screen(self) -> Screen:
         return self.dashboard
@@ -99,6 +107,8 @@ class ConsoleApp(App[int]):
     async def on_unmount(self) -> None:
         await self.rediscovery.stop()
         await self.scheduler.stop()
+        if self.connection is not self.started_connection:  # opened by `:env` (issue 11)
+            await self.connection.close()
 
     def notify(self, message: str, *, title: str = "", markup: bool = True,
                **kwargs: Any) -> None:
@@ -237,16 +247,17 @@ class ConsoleApp(App[int]):
     def get_system_commands(self, screen: Screen):
         yield from super().get_system_commands(screen)
         from console.actions import ACTION_CLASSES
+        from console.navigation import action_palette_title, binding_key, keyed
 
         for cls in ACTION_CLASSES:
-            reason = self.actions.availability(cls.id)
-            suffix = f" ({reason}: disabled)" if reason else ""
-            yield SystemCommand(f"Action: {cls.title}{suffix}", cls.description,
+            yield SystemCommand(action_palette_title(self, cls), cls.description,
                                 lambda action_id=cls.id: self.start_action(action_id))
-        yield SystemCommand("Refresh all panes now", "Collect every probe now",
-                            self.action_refresh)
-        yield SystemCommand("Keys", "List every key", self.action_help)
-        yield SystemCommand("Runbooks", "Pick a runbook to start", self.action_runbooks)
+        yield SystemCommand(keyed("Refresh all panes now", binding_key(self, "refresh", self)),
+                            "Collect every probe now", self.action_refresh)
+        yield SystemCommand(keyed("Keys", binding_key(self, "help", self)), "List every key",
+                            self.action_help)
+        yield SystemCommand(keyed("Runbooks", binding_key(self.dashboard, "runbooks", self)),
+                            "Pick a runbook to start", self.action_runbooks)
         yield SystemCommand("What changed before this broke", "The verdict and the changes "
                             "of the 30 min before it turned bad", self.action_what_changed)
         for runbook in self.runbooks.values():

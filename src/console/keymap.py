@@ -50,6 +50,32 @@ def split_keys(keys: str) -> list[str]:
     return [_normalize_key_list(part.strip()) for part in keys.split(",") if part.strip()]
 
 
+_PRINTED = {"pageup": "PgUp", "pagedown": "PgDn", "escape": "Esc", "enter": "Enter",
+            "home": "Home", "end": "End", "up": "↑", "down": "↓", "left": "←",
+            "right": "→", "tab": "Tab", "space": "Space", "delete": "Del",
+            "backspace": "Backspace", "insert": "Ins"}
+
+
+def key_label(key: str) -> str:
+    """A key as printed on the keyboard: ``exclamation_mark`` -> ``!``, ``pageup`` ->
+    ``PgUp``, ``ctrl+p`` -> ``Ctrl+P``; several keys (``"escape,q"``) -> ``Esc, q``."""
+    from textual.keys import format_key, key_to_character
+
+    labels = []
+    for one in (k.strip() for k in key.split(",") if k.strip()):
+        *modifiers, base = one.split("+") if one != "+" else ["+"]
+        if base in _PRINTED:
+            shown = _PRINTED[base]
+        elif len(base) == 1:
+            shown = base.upper() if modifiers else base
+        elif base.startswith("f") and base[1:].isdigit():
+            shown = base.upper()
+        else:
+            shown = key_to_character(base) or format_key(base)
+        labels.append("+".join([m.capitalize() for m in modifiers] + [shown]))
+    return ", ".join(labels)
+
+
 def _known_key_names() -> set[str]:
     from textual.keys import Keys, _character_to_key
 

@@ -1,26 +1,52 @@
-"""`status` as plain text: one section per probe, a failed probe says why and how to fix it."""
+"""`status` as plain text: one section per probe, a failed probe says why and how to fix it.
+
+Every line fits 80 columns: a longer one wraps, its continuation indented under its section
+(nothing is cut: a reason is read whole). Task ids are the one short form (probes.task_ids);
+a time AWS did not report is said in words, never as ``?``.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import UTC, datetime
 from typing import Any
 
 from console.sanitize import clean
 from console.timeparse import ago
 from probes.result import ProbeResult
+from probes.task_ids import short_task_id
 from probes.verdict import Verdict
 
 _WIDTH = 100
+WIDTH = 80  # the text output's width
 
 
 def _c(text: Any, limit: int = 160) -> str:
     return clean(str(text), limit=limit)
 
 
-def _since(moment: datetime | None) -> str:
-    if moment is None:
-        return "?"
-    return ago((datetime.now(UTC) - moment).total_seconds())
+def _since(moment: datetime, verb: str) -> str:
+    """``started 3m ago``."""
+    return f"{verb} {ago((datetime.now(UTC) - moment).total_seconds())} ago"
+
+
+def _when(moment: datetime | None, verb: str, unknown: str) -> str:
+    """``started 3m ago``, or `unknown` (``not started yet``) when AWS gave no time."""
+    return unknown if moment is None else _since(moment, verb)
+
+
+def fit(text: str, width: int = WIDTH) -> str:
+    """Wrap every line to `width`; a continuation is indented two more than its line."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
+        out += textwrap.wrap(line, width=width, subsequent_indent=indent,
+                             break_long_words=True, break_on_hyphens=False,
+                             drop_whitespace=True) or [""]
+    return "\n".join(out)
 
 
 def render_status(env, connection, results: dict[str, ProbeResult[Any]],
@@ -50,11 +76,11 @@ def render_status(env, connection, results: dict[str, ProbeResult[Any]],
             body = render(result.data)
             lines.append(f"{title:<8} {body[0]}")
             lines.extend(f"         {line}" for line in body[1:])
-    return "\n".join(lines) + "\n"
+    return fit("\n".join(lines)) + "\n"
 
 
 def _stack(s) -> list[str]:
-    out = [f"{_c(s.status)}  updated {_since(s.last_updated)} ago"
+    out = [f"{_c(s.status)}  {_when(s.last_updated, 'updated', 'never updated')}"
            + (f"  reason: {_c(s.status_reason)}" if s.status_reason else "")]
     for e in s.failures[:5]:
         out.append(f"! {_c(e.status)} {_c(e.logical_id)} ({_c(e.resource_type)}): "
@@ -71,14 +97,15 @@ def _ecs(s) -> list[str]:
                    f"{_c(dep.rollout_state or '-')} running {dep.running}/{dep.desired}"
                    + (f" failed tasks {dep.failed_tasks}" if dep.failed_tasks else ""))
     for t in s.running_tasks[:6]:
-        out.append(f"task {_c(t.task_id[:12])} {_c(t.last_status)} {_c(t.health)} "
-                   f"{_c(t.revision)} started {_since(t.started_at)} ago")
+        out.append(f"task {_c(short_task_id(t.task_id))} {_c(t.last_status)} {_c(t.health)} "
+                   f"{_c(t.revision)} {_when(t.started_at, 'started', 'not started yet')}")
     for t in s.failed_tasks[:4]:
         codes = ",".join(str(c) for c in t.exit_codes) or "-"
-        out.append(f"stopped {_c(t.task_id[:12])} exit {codes} {_c(t.stop_code)}: "
+        out.append(f"stopped {_c(short_task_id(t.task_id))} exit {codes} {_c(t.stop_code)}: "
                    f"{_c(t.stopped_reason, 200)}")
     for ev in s.events[:3]:
-        out.append(f"event {_since(ev.created_at)} ago: {_c(ev.message, 200)}")
+        out.append(f"event {_when(ev.created_at, '', '(time not reported)').strip()}: "
+                   f"{_c(ev.message, 200)}")
     return out
 
 
@@ -108,7 +135,8 @@ def _alarms(s) -> list[str]:
     firing = s.firing
     out = [f"{len(firing)} in ALARM of {len(s.alarms)}"]
     for a in s.alarms[:8]:
-        out.append(f"{_c(a.state):<17} {_c(a.name)} since {_since(a.since)} ago"
+        since = f" since {_since(a.since, '').strip()}" if a.since else ""
+        out.append(f"{_c(a.state):<17} {_c(a.name)}{since}"
                    + (f": {_c(a.reason, 160)}" if a.firing else ""))
     return out
 

@@ -58,7 +58,8 @@ async def test_d_lists_p0_criticals_first_and_enter_shows_the_evidence(scenario,
             screen = app.screen
             assert isinstance(screen, DiagnosticsScreen)
             await until(pilot, lambda: screen.report is not None)
-            await pilot.pause(0.05)
+            # the footer is recomposed for the highlighted finding's a/b (issue 11 point 7)
+            await until(pilot, lambda: "Re-run" in screen_text(app))
             text = screen_text(app)
             assert "CRITICAL" in text and "fails open" in text  # all targets unhealthy
             assert "diagnostics in" in text and "Re-run" in text  # summary and footer keys

@@ -92,6 +92,9 @@ class Plan:
     watch_next: str = ""
     notes: tuple[str, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)  # what execute() needs beyond calls
+    # A rollback or a size change: the running task definition against the one deployed
+    # (console.actions.task_definition_diff.TaskDefinitionDiff), shown in the confirmation.
+    diff: Any = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from console.actions.base import (
     Progress,
     request_id,
 )
+from console.actions.task_definition_diff import diff_task_definitions
 from probes.ecs import task_definition_revision
+from probes.task_ids import short_task_id
 
 WATCH_ROLLOUT = "watch the rollout in the ECS pane (2): the new deployment's running count and " \
                 "the targets (3) turning healthy"
@@ -185,6 +187,8 @@ class ScaleTaskSizeAction(Action):
             notes=("UpdateService deploys the exact revision the first call registers (its "
                    "ARN from RegisterTaskDefinition's answer), never the family's latest.",),
             data={"size": f"{cpu}/{memory}"},
+            diff=diff_task_definitions(current, register, after_name=(
+                f"{task_definition_revision(expected)} (new revision)")),
         )
 
     async def execute(self, ctx: ActionContext, plan: Plan, progress: Progress) -> Outcome:
@@ -249,6 +253,7 @@ class RollbackTaskDefinitionAction(Action):
                               f"definition family {family}: there is none to roll back to")
         prefix = current["taskDefinitionArn"].rsplit("/", 1)[0]
         target = f"{prefix}/{family}:{older[0]}"
+        previous = (await ecs.describe_task_definition(taskDefinition=target))["taskDefinition"]
         return Plan(
             title=self.title,
             calls=(ApiCall("ecs", "UpdateService", {**_service_ref(ctx),
@@ -256,6 +261,7 @@ class RollbackTaskDefinitionAction(Action):
             changes=(Change("task definition", f"{family}:{revision}",
                             f"{family}:{older[0]}"),),
             watch_next=WATCH_ROLLOUT,
+            diff=diff_task_definitions(current, previous),
         )
 
     async def execute(self, ctx: ActionContext, plan: Plan, progress: Progress) -> Outcome:
@@ -296,7 +302,7 @@ class StopTaskAction(Action):
             calls=tuple(ApiCall("ecs", "StopTask", {"cluster": ctx.deployment.cluster,
                                                     "task": t.task_arn, "reason": reason})
                         for t in tasks),
-            changes=tuple(Change(f"task {t.task_id[:8]}", t.last_status, "STOPPED")
+            changes=tuple(Change(f"task {short_task_id(t.task_id)}", t.last_status, "STOPPED")
                           for t in tasks),
             destructive=every,
             confirm_name=ctx.deployment.service if every else None,

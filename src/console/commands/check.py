@@ -151,7 +151,7 @@ def render_report(env, connection, report, *, manual: bool = True, width: int = 
     counts = ", ".join(f"{report.count(s)} {s.value}" for s in
                        (Severity.CRITICAL, Severity.WARNING, Severity.UNAVAILABLE, Severity.INFO))
     lines = _wrap(f"incident-console check: {clean(d.stack)} in {clean(env.aws.region)} as "
-                  f"{clean(connection.identity.short or '?')}"
+                  f"{clean(connection.identity.short or 'an unknown identity')}"
                   + (f" at {clean(env.aws.endpoint_url)}" if env.aws.endpoint_url else ""),
                   width, "", "  ")
     lines += _wrap(f"{len(report.outcomes)} diagnostics in {report.elapsed_s:.1f} s: {counts}",

@@ -105,7 +105,9 @@ def render_problems(deployment) -> str:
         lines.append(f"         fix: {clean(problem.error.fix, limit=300)}")
         if watched:
             lines.append(f"         using the guide's names for: {watched}")
-    return "\n".join(lines) + "\n" if lines else ""
+    from console.status_text import fit
+
+    return fit("\n".join(lines)) + "\n" if lines else ""
 
 
 def verdict_of(results):

@@ -307,11 +307,6 @@ class Pane(Vertical, Generic[T]):
     def action_act(self, action_id: str) -> None:
         self.app.start_action(action_id, subject=self.subject())
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "act" and parameters:
-            reason = self.app.actions.availability(str(parameters[0]))
-            return None if reason else True  # greyed out (read-only) but listed
-        return True
 
     # ---------------------------------------------------------------- filtering
     def start_filter(self) -> None:

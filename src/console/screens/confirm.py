@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 
 from console.actions.base import Plan
+from console.actions.task_definition_diff import TaskDefinitionDiff
 from console.sanitize import clean, clean_block, literal
 
 
@@ -25,6 +26,8 @@ def plan_text(plan: Plan) -> Text:
             text.append(" → ")
             text.append(clean(change.after, limit=200), style="bold green")
             text.append("\n")
+    if plan.diff is not None:
+        text.append_text(diff_text(plan.diff))
     text.append("\nAWS will receive\n", style="bold underline")
     for number, call in enumerate(plan.calls, start=1):
         text.append(f"  {number}. ", style="bold")
@@ -36,6 +39,32 @@ def plan_text(plan: Plan) -> Text:
     if plan.watch_next:
         text.append(f"\nAfterwards: {clean(plan.watch_next, limit=300)}\n", style="dim")
     return text
+
+
+def diff_text(diff: TaskDefinitionDiff) -> Text:
+    """The task-definition diff: what changes first (running -> deployed), then the names of
+    what stays the same. Environment and secrets by name only: values are never shown."""
+    text = Text()
+    text.append(f"\nTask definition {clean(diff.before_name, limit=120)} (running) → "
+                f"{clean(diff.after_name, limit=120)}\n", style="bold underline")
+    for line in diff.changed:
+        text.append(f"  {clean(line.label, limit=80)}: ")
+        text.append(clean(line.before, limit=300), style="yellow")
+        text.append(" → ")
+        text.append(clean(line.after, limit=300), style="bold green")
+        text.append("\n")
+    if not diff.changed:
+        text.append("  no difference in image, environment names, CPU/memory or health "
+                    "check\n", style="italic")
+    same = [clean(line.label, limit=80) for line in diff.unchanged]
+    if same:
+        text.append(f"  unchanged: {', '.join(same)}\n", style="dim")
+    return text
+
+
+def copy_text(plan: Plan) -> str:
+    """The plan's `aws` commands, one a line, as the clipboard receives them."""
+    return "\n".join(call.cli() for call in plan.calls)
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -52,6 +81,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "confirm", "Run it", id="confirm.yes"),
         Binding("escape", "cancel", "Cancel", id="confirm.cancel"),
         Binding("n", "cancel", "Cancel", show=False),
+        Binding("c", "copy_command", "Copy aws command", id="confirm.copy"),
     ]
 
     def __init__(self, plan: Plan) -> None:
@@ -65,10 +95,12 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(plan_text(self.plan))
             if self.plan.destructive and self.plan.confirm_name:
                 yield Static(Text(f"This is destructive. Type {self.plan.confirm_name} and press "
-                                  "Enter to run it:"), classes="confirm-prompt")
+                                  "Enter to run it (Tab, then c, copies the aws command):"),
+                             classes="confirm-prompt")
                 yield Input(placeholder=self.plan.confirm_name, id="confirm-name")
             else:
-                yield Static("Press y to run it, Esc to cancel.", classes="confirm-prompt")
+                yield Static("Press y to run it, Esc to cancel, c to copy the aws command.",
+                             classes="confirm-prompt")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,6 +118,14 @@ class ConfirmScreen(ModalScreen[bool]):
             self._finish(True)
         else:
             self.notify(f"Type exactly {self.plan.confirm_name} to confirm", severity="warning")
+
+    def action_copy_command(self) -> None:
+        """Copy every `aws` command of the plan (OSC 52, through Textual) and say so."""
+        self.app.copy_to_clipboard(copy_text(self.plan))
+        count = len(self.plan.calls)
+        self.notify(f"Copied {count} aws command{'s' if count != 1 else ''} to the clipboard "
+                    "(OSC 52: a terminal that blocks it leaves the clipboard unchanged)",
+                    timeout=4)
 
     def action_confirm(self) -> None:
         self._finish(True)

@@ -72,6 +72,10 @@ class DashboardScreen(Screen):
                 id="incident.timeline"),
         # Log tail (issue 4): `t` on an ECS task row opens its own stream.
         Binding("t", "task_logs", "Task logs", show=False, id="logs.task"),
+        # Issue 11 point 6 (console.navigation): events list, raw JSON, command mode.
+        Binding("e", "service_events", "Service events", show=False, id="events"),
+        Binding("v", "raw_json", "Raw JSON", show=False, id="raw_json"),
+        Binding("colon", "command_mode", "Command", show=False, id="command"),
     ]
 
     def __init__(self, env: Environment, connection: Connection,
@@ -157,7 +161,7 @@ class DashboardScreen(Screen):
                 grid.set_class(name == probe, f"-room-{name}")
 
     def _refresh_summary(self) -> None:
-        strips = self.query(SummaryStrip)  # none while the screen closes
+        strips = self.query(SummaryStrip)  # none while the screen closes or composes
         if not strips:
             return
         strip = strips.first()
@@ -279,20 +283,54 @@ class DashboardScreen(Screen):
         self.app.push_screen(LogViewScreen(self.connection.ctx, target,
                                            max_lines=self.env.file.log_lines))
 
+    def action_service_events(self) -> None:
+        from console.screens.service_events import ServiceEventsScreen
+
+        self.app.push_screen(ServiceEventsScreen())
+
+    def action_raw_json(self) -> None:
+        from console.navigation import open_raw_json
+
+        open_raw_json(self)
+
+    def action_command_mode(self) -> None:
+        from console.navigation import open_command_line
+
+        open_command_line(self.app)
+
     def action_incident(self, method: str) -> None:
         """Incident keys (issue 5): `method` is an `IncidentFlow` method taking no argument."""
         getattr(self.app.incident_flow, method)()
 
     def palette_commands(self):
+        """The dashboard's commands, each with its key (console.navigation.keyed)."""
+        from console.navigation import binding_key, keyed
+
+        def key(binding_id: str) -> str | None:
+            return binding_key(self, binding_id, self.app)
+
         for pane in self.panes.values():
-            yield SystemCommand(f"Show pane {pane.number}: {pane.title}",
+            yield SystemCommand(keyed(f"Show pane {pane.number}: {pane.title}",
+                                      key(f"pane.{pane.number}")),
                                 f"Jump to the {pane.title} pane",
                                 lambda n=pane.number: self.action_show_pane(n))
-        yield SystemCommand("Zoom the focused pane", "Toggle full screen for the focused pane",
-                            self.action_zoom)
-        yield SystemCommand("Filter the focused pane", "Show only rows containing some text",
-                            self.action_filter)
-        yield SystemCommand("Diagnostics", "Run every troubleshooting-guide diagnostic",
-                            self.action_open_diagnostics)
-        yield SystemCommand("Metrics & Changes", "The signals on one time axis, changes marked",
-                            self.action_open_metrics)
+        for title, help_text, binding_id, run in (
+                ("Zoom the focused pane", "Toggle full screen for the focused pane", "zoom",
+                 self.action_zoom),
+                ("Filter the focused pane", "Show only rows containing some text", "filter",
+                 self.action_filter),
+                ("Diagnostics", "Run every troubleshooting-guide diagnostic", "diagnostics",
+                 self.action_open_diagnostics),
+                ("Service events", "Every ECS service event held, newest first", "events",
+                 self.action_service_events),
+                ("Raw JSON of the highlighted row", "The resource as AWS describes it now",
+                 "raw_json", self.action_raw_json),
+                ("Command: switch environment, cluster or service",
+                 "env NAME, cluster NAME [SERVICE], service NAME", "command",
+                 self.action_command_mode),
+                ("Metrics & Changes", "The signals on one time axis, changes marked",
+                 "metrics", self.action_open_metrics),
+                ("Logs", "The full-screen log view", "logs", self.action_open_logs),
+                ("Task logs", "The log view of the highlighted ECS task", "logs.task",
+                 self.action_task_logs)):
+            yield SystemCommand(keyed(title, key(binding_id)), help_text, run)

@@ -77,9 +77,11 @@ def finding_body(finding: Finding) -> Group:
 def start_ref(screen: Screen, finding: Finding, kind: str) -> None:
     """Start the finding's action (`kind` "action") or runbook ("runbook"), asking which one
     when there are several."""
+    from console.navigation import refuse
+
     choices = finding.actions if kind == "action" else finding.runbooks
     if not choices:
-        screen.notify(f"No {kind} applies to this finding.", severity="warning", timeout=3)
+        refuse(screen.app, kind.capitalize(), f"no {kind} applies to this finding")
         return
     if len(choices) == 1:
         _start(screen, finding, kind, choices[0])
@@ -107,6 +109,15 @@ def _start(screen: Screen, finding: Finding, kind: str, ident: str) -> None:
     except Exception as exc:  # an action that cannot start must not take the screen down
         log.exception("could not start %s %s", kind, ident)
         screen.notify(f"Could not start {kind} {ident}: {exc}", severity="error")
+
+
+def applies(finding: Finding | None, action: str) -> bool:
+    """Whether the footer offers `a` (action) / `b` (runbook) for this finding."""
+    if action == "action":
+        return finding is not None and bool(finding.actions)
+    if action == "runbook":
+        return finding is not None and bool(finding.runbooks)
+    return True
 
 
 class ChoiceScreen(ModalScreen[str | None]):
@@ -148,6 +159,9 @@ class FindingScreen(ModalScreen[None]):
         Binding("escape", "close", "Close", id="diagnostics.finding.close"),
         Binding("a", "action", "Start action", id="diagnostics.finding.action"),
         Binding("b", "runbook", "Open runbook", id="diagnostics.finding.runbook"),
+        # The footer lists a/b only when the finding has one; pressed anyway, these say so.
+        Binding("a", "none_applies('action')", show=False, id="diagnostics.finding.action"),
+        Binding("b", "none_applies('runbook')", show=False, id="diagnostics.finding.runbook"),
     ]
 
     def __init__(self, finding: Finding) -> None:
@@ -165,6 +179,12 @@ class FindingScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return applies(self.finding, action)
+
+    def action_none_applies(self, kind: str) -> None:
+        start_ref(self, self.finding, kind)
 
     def action_action(self) -> None:
         start_ref(self, self.finding, "action")
@@ -187,6 +207,9 @@ class DiagnosticsScreen(Screen[None]):
         Binding("r", "rerun", "Re-run", id="diagnostics.rerun"),
         Binding("a", "action", "Action", id="diagnostics.action"),
         Binding("b", "runbook", "Runbook", id="diagnostics.runbook"),
+        # Listed in the footer only for a finding that has one; pressed anyway: said why not.
+        Binding("a", "none_applies('action')", show=False, id="diagnostics.action"),
+        Binding("b", "none_applies('runbook')", show=False, id="diagnostics.runbook"),
     ]
 
     def __init__(self, connection: Connection, panes: Mapping[str, Any] | None = None) -> None:
@@ -258,6 +281,7 @@ class DiagnosticsScreen(Screen[None]):
                             Text(clean(f.title, limit=300), no_wrap=True, overflow="ellipsis")))
                 for f in report.findings]
         self.query_one(KeyedTable).sync(rows)
+        self.refresh_bindings()
         counts = "  ".join(f"{report.count(s)} {s.value}" for s in
                            (Severity.CRITICAL, Severity.WARNING, Severity.UNAVAILABLE,
                             Severity.INFO))
@@ -285,13 +309,25 @@ class DiagnosticsScreen(Screen[None]):
         """Everything anew: fresh probe snapshots, every diagnostic."""
         self.run_checks({})
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return applies(self.selected, action)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()  # the footer's a/b follow the highlighted finding
+
+    def action_none_applies(self, kind: str) -> None:
+        if self.selected is None:
+            from console.navigation import refuse
+
+            refuse(self.app, kind.capitalize(), "highlight a finding first")
+            return
+        start_ref(self, self.selected, kind)
+
     def action_action(self) -> None:
-        if self.selected is not None:
-            start_ref(self, self.selected, "action")
+        start_ref(self, self.selected, "action")
 
     def action_runbook(self) -> None:
-        if self.selected is not None:
-            start_ref(self, self.selected, "runbook")
+        start_ref(self, self.selected, "runbook")
 
     def action_back(self) -> None:
         self.app.pop_screen()

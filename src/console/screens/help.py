@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from console.keymap import key_label
+
 NAVIGATION = (
     ("↑ ↓ / PgUp PgDn / Home End", "move in a table or log"),
     ("Enter", "open the row's detail"),
@@ -17,11 +19,6 @@ NAVIGATION = (
     ("Esc", "clear the filter, leave zoom, close a dialog"),
     ("Ctrl+P", "command palette: every command, searchable"),
 )
-
-
-def key_label(key: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter"}
-    return ", ".join(names.get(k.strip(), k.strip()) for k in key.split(","))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,6 +46,9 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(binding.id)
             note = "" if active.enabled else " (not available here)"
+            reason = self._refusal(binding.action)
+            if reason:
+                note = f" (refused here: {reason})"
             rows.append((Text(key_label(key)),
                          Text(f"{binding.description or binding.action}{note}  ")
                          + Text(binding.id, style="dim")))
@@ -63,6 +63,13 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll() as box:
             box.border_title = "Keys: Esc closes"
             yield Static(table)
+
+    def _refusal(self, action: str) -> str | None:
+        """Why an action key would be refused now (read-only...): the key still answers,
+        and help says so beforehand."""
+        if not action.startswith("act(") or not hasattr(self.app, "actions"):
+            return None
+        return self.app.actions.availability(action[4:-1].strip("'\""))
 
     @staticmethod
     def _other_panes(seen: set[str]) -> list[tuple[Text, Text]]:

@@ -322,13 +322,20 @@ class LogViewScreen(LogViewModes, Screen):
                        "pattern": self.filter_pattern or "", "time": "",
                        "save_view": self._default_path("view"),
                        "save_all": self._default_path("all")}[kind]
+        field.border_title = f"{PROMPTS[kind]} · Enter: apply · Esc: cancel"  # the label
         self.add_class("-prompting")
         field.focus()
+        self.refresh_bindings()  # the footer lists only what applies to the prompt
 
     def _close_prompt(self) -> None:
         self.prompt_kind = None
         self.remove_class("-prompting")
         self.log_widget.focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a prompt is open only Esc (back) applies; nothing else in the footer."""
+        return self.prompt_kind is None or action == "back"
 
     def _default_path(self, what: str) -> str:
         stamp = time.strftime("%Y%m%d-%H%M%S")

@@ -14,6 +14,7 @@ from probes.diagnostics import guide
 from probes.diagnostics.inputs import DiagnosticInputs
 from probes.diagnostics.model import Diagnostic, Finding, Severity, args, evidence
 from probes.ecs import ServiceEvent, ServiceSnapshot
+from probes.task_ids import short_task_id
 
 EVENT_WINDOW = timedelta(hours=3)
 MAX_EVENTS = 5
@@ -68,7 +69,7 @@ def _counts(service: ServiceSnapshot) -> tuple[tuple[str, str], ...]:
 
 
 def _recent_stops(service: ServiceSnapshot) -> tuple[tuple[str, str], ...]:
-    return tuple((f"stopped {t.task_id[:12]}", t.stopped_reason or "no reason given")
+    return tuple((f"stopped {short_task_id(t.task_id)}", t.stopped_reason or "no reason given")
                  for t in service.failed_tasks[:3])
 
 

@@ -18,6 +18,7 @@ from probes.diagnostics import guide
 from probes.diagnostics.inputs import DiagnosticInputs
 from probes.diagnostics.model import Diagnostic, Finding, Severity, args, evidence
 from probes.ecs import EcsTask, ServiceSnapshot
+from probes.task_ids import short_task_id
 from probes.task_stops import TaskStop
 
 RECENT = timedelta(hours=3)
@@ -59,9 +60,10 @@ def recent_failures(service: ServiceSnapshot, now: datetime) -> dict[str, list[E
 def task_lines(tasks: list[EcsTask], limit: int = 3) -> tuple[tuple[str, str], ...]:
     lines = []
     for task in tasks[:limit]:
-        when = task.stopped_at.strftime("%H:%M:%S") if task.stopped_at else "?"
+        when = (task.stopped_at.strftime("%H:%M:%S") if task.stopped_at
+                else "(time not reported)")
         codes = ",".join(str(c) for c in task.exit_codes) or "-"
-        lines.append((f"task {task.task_id[:12]}",
+        lines.append((f"task {short_task_id(task.task_id)}",
                       f"stopped {when}, exit {codes}: {task.stopped_reason or 'no reason'}"))
     return tuple(lines)
 
