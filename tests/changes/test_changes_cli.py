@@ -89,8 +89,8 @@ def test_a_bad_since_is_one_line_and_exit_2(changes_cli):
     code, out, err = run("--since", "yesterday-ish")
     assert code == 2 and out == ""
     assert err.splitlines()[0] == ("incident-console: cannot read the time 'yesterday-ish': use "
-                                   "an age like 30s, 10m, 1h, 2d or an ISO time like "
-                                   "2026-11-28T14:00:00Z")
+                                   "19:45, 2026-11-28 19:45, 20m (ago) or "
+                                   "2026-11-28T19:45:00Z (UTC)")
     assert proxy.seen == []  # nothing was asked of AWS
 
 
