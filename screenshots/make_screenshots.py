@@ -43,7 +43,8 @@ async def opened(scenario: str, size: tuple[int, int], write: bool = False,
             app = ConsoleApp(env, connection, cost_cache_dir=Path(tmp))
             async with app.run_test(size=size) as pilot:
                 await until(pilot, lambda: all(p.data is not None
-                                               for p in app.dashboard.panes.values()))
+                                               for p in app.dashboard.panes.values())
+                            and "datapath" in app.dashboard.verdict_inputs)
                 await pilot.pause(0.5)
                 yield app, pilot, demo
         finally:
