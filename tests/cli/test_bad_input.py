@@ -102,7 +102,7 @@ def test_status_json_has_a_key_per_probe_and_exit_1_when_one_fails(aws_env, scen
     assert done.returncode == 1  # an incomplete look is not an all-clear (issue 9)
     payload = json.loads(done.stdout)
     assert set(payload["probes"]) == {"stack", "ecs", "targets", "logs", "alarms", "costs",
-                                      "datapath"}
+                                      "datapath", "metrics"}
     assert payload["probes"]["logs"]["ok"] is False
     assert payload["probes"]["logs"]["error"]["kind"] == "not found"
     assert payload["probes"]["ecs"]["data"]["running"] == 2
