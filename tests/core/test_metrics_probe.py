@@ -36,7 +36,8 @@ async def test_one_request_carries_every_signal_with_the_discovered_dimensions(s
             sent: list[dict] = []
             record_requests(await ctx.client("cloudwatch"), sent)
             proxy.seen.clear()
-            result = await MetricsProbe.for_deployment(ctx, deployment).run()
+            result = await MetricsProbe.for_deployment(
+                ctx, deployment, clock=lambda: handle.built.now).run()
 
     assert result.ok, result.error
     assert proxy.seen == ["cloudwatch:GetMetricData"]  # what the emulator received: one
@@ -69,7 +70,8 @@ async def test_config_overrides_change_drop_and_add_signals(scenario):
         deployment = await discover(ctx, n.STACK)
         sent: list[dict] = []
         record_requests(await ctx.client("cloudwatch"), sent)
-        result = await MetricsProbe.for_deployment(ctx, deployment, overrides).run()
+        result = await MetricsProbe.for_deployment(
+            ctx, deployment, overrides, clock=lambda: handle.built.now).run()
 
     queries = {q["Id"]: q["MetricStat"] for q in sent[0]["MetricDataQueries"]}
     assert "ecs_running_tasks" not in queries

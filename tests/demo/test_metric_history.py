@@ -17,7 +17,9 @@ from probes.metrics import MetricsProbe
 
 async def read(handle) -> MetricsSnapshot:
     async with AwsContext(handle.settings()) as ctx:
-        result = await MetricsProbe.for_deployment(ctx, await discover(ctx, n.STACK)).run()
+        # at the scenario's moment: a minute turning meanwhile would drop the oldest one
+        result = await MetricsProbe.for_deployment(ctx, await discover(ctx, n.STACK),
+                                                   clock=lambda: handle.built.now).run()
     assert result.ok, result.error
     return result.data
 
