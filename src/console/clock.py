@@ -38,14 +38,15 @@ def when(moment: datetime | None, at: datetime | None = None) -> str:
     return f"{moment:%H:%M}" if moment.date() == today else f"{moment:%Y-%m-%d %H:%M}"
 
 
-def duration(seconds: float) -> str:
+def duration(seconds: float, *, seconds_below_10m: bool = True) -> str:
     """``42s``, ``1m49s``, ``12m``, ``3h05m``, ``2d4h``: how long, compact, never negative
-    (seconds shown while under ten minutes: a task that ran 1m49s is not one that ran 1m)."""
+    (seconds shown while under ten minutes: a task that ran 1m49s is not one that ran 1m;
+    `seconds_below_10m=False` gives the shorter ``1m`` that headers and CLI ages use)."""
     seconds = max(0, int(seconds))
     if seconds < 60:
         return f"{seconds}s"
     minutes = seconds // 60
-    if minutes < 10:
+    if minutes < 10 and seconds_below_10m:
         return f"{minutes}m{seconds % 60:02d}s"
     if minutes < 60:
         return f"{minutes}m"

@@ -8,6 +8,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 
+from console.clock import duration
 from console.errors import UsageError
 
 _AGO = re.compile(r"^\s*-?(\d+(?:\.\d+)?)\s*([smhdw])(?:\s+ago)?\s*$", re.IGNORECASE)
@@ -56,13 +57,4 @@ def parse_since(text: str, now_s: float | None = None) -> int:
 
 def ago(seconds: float) -> str:
     """``42s``, ``12m``, ``3h05m``, ``2d4h``: compact ages for narrow terminals."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes}m"
-    hours = minutes // 60
-    if hours < 48:
-        return f"{hours}h{minutes % 60:02d}m"
-    return f"{hours // 24}d{hours % 24}h"
+    return duration(seconds, seconds_below_10m=False)

@@ -3,15 +3,14 @@
 Each line shows its time once, its task, and what it says (level, message, fields after:
 `console.log_rows`); `R` switches to the lines as logged and back. Lines are sanitised before
 they reach the `Log` widget (which would pass escape sequences to the terminal) and coloured
-at render time by `RowHighlighter`. The full tail experience (pause, history, filters,
-detail, wrap) is the log screen, opened with `l`.
+at render time by `SeverityHighlighter` (an access row by its status). The full tail
+experience (pause, history, filters, detail, wrap) is the log screen, opened with `l`.
 """
 
 from __future__ import annotations
 
 from collections import deque
 
-from rich.highlighter import Highlighter
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +22,7 @@ from console.panes.base import Pane
 from console.sanitize import clean
 from console.severity import Severity, severity_of
 from console.styles import BAD, GOOD, MUTED
-from console.widgets.severity_highlighter import SEVERITY_STYLE
+from console.widgets.severity_highlighter import SeverityHighlighter
 from probes.logs import LogBatch, LogEvent
 from probes.result import ProbeResult
 
@@ -70,27 +69,6 @@ def format_line(event: LogEvent, raw: bool = False) -> str:
     return pane_line(event, raw=raw)
 
 
-class RowHighlighter(Highlighter):
-    """The time dim, the message by its severity (an access row by its status), and the
-    local filter's matches in reverse video."""
-
-    def __init__(self) -> None:
-        self.needle = ""
-
-    def highlight(self, text: Text) -> None:
-        plain = text.plain
-        text.stylize("dim", 0, min(8, len(plain)))
-        style = SEVERITY_STYLE.get(row_severity(plain[PREFIX:]))
-        if style:
-            text.stylize(style, PREFIX)
-        if self.needle:
-            lowered, needle = plain.lower(), self.needle.lower()
-            start = lowered.find(needle)
-            while start != -1:
-                text.stylize("reverse", start, start + len(needle))
-                start = lowered.find(needle, start + len(needle))
-
-
 class LogsPane(Pane[LogBatch]):
     probe = "logs"
     title = "Logs"
@@ -106,7 +84,7 @@ class LogsPane(Pane[LogBatch]):
         self.error_flags: deque[bool] = deque(maxlen=KEEP_LINES)
         self.errors = 0
         self.groups: tuple[str, ...] = ()
-        self.highlighter = RowHighlighter()
+        self.highlighter = SeverityHighlighter(PREFIX, row_severity)
         self.raw = False  # True: the lines as logged, not parsed
 
     DEFAULT_CSS = """

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.highlighter import Highlighter
 from rich.text import Text
 
@@ -20,15 +22,17 @@ class SeverityHighlighter(Highlighter):
     """Style the message part of ``HH:MM:SS label message`` lines by severity, and the time
     dim. Optionally underline matches of a needle (the local filter)."""
 
-    def __init__(self, prefix_width: int = 0) -> None:
+    def __init__(self, prefix_width: int = 0,
+                 severity: Callable[[str], Severity | None] = severity_of) -> None:
         self.prefix_width = prefix_width
+        self.severity = severity
         self.needle: str = ""
 
     def highlight(self, text: Text) -> None:
         plain = text.plain
         if self.prefix_width:
             text.stylize("dim", 0, min(8, len(plain)))
-        style = SEVERITY_STYLE.get(severity_of(plain[self.prefix_width:]))
+        style = SEVERITY_STYLE.get(self.severity(plain[self.prefix_width:]))
         if style:
             text.stylize(style, self.prefix_width)
         if self.needle:
