@@ -12,7 +12,7 @@ Computed from the latest good snapshot of each probe.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -55,13 +55,16 @@ def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None
           targets: TargetHealthSnapshot | None = None,
           alarms: AlarmsSnapshot | None = None, costs: CostSnapshot | None = None,
           datapath: DataPathSnapshot | None = None,
-          unseen: Mapping[str, str] | None = None) -> Verdict:
+          unseen: Mapping[str, str] | None = None,
+          pending: Sequence[str] = ()) -> Verdict:
     """`unseen` names the probes whose latest collection failed (probe -> the error in a few
-    words): the snapshots given for them are old, so the verdict never says OK on them."""
+    words): the snapshots given for them are old, so the verdict never says OK on them.
+    `pending` names the probes that have not answered yet: an OK says what it has not read."""
     down: list[str] = []
     degraded: list[str] = []
     attention = [*budget_reasons(costs), *(datapath.reasons if datapath is not None else ())]
-    notes: list[str] = []
+    notes: list[str] = [f"no result yet for {_PENDING[name]}" for name in pending
+                        if name in _PENDING]
 
     if targets is not None:
         routing = targets.routing
@@ -111,6 +114,10 @@ def judge(*, stack: StackSnapshot | None = None, service: ServiceSnapshot | None
         return Verdict(Level.UNKNOWN, ("no service or target data yet",))
     return Verdict(Level.OK, tuple(notes))
 
+
+# The probes that feed only the verdict's P2, in the words the header uses while they have not
+# answered (the data-path probe runs its diagnostics after the panes' first results).
+_PENDING = {"datapath": "backups and certificates"}
 
 # The probes whose view the verdict stands on, in the words the header uses.
 _SEEN = {"ecs": "the ECS service", "targets": "the target health"}

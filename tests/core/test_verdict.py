@@ -53,6 +53,13 @@ def test_nothing_escalated_is_ok_without_reasons():
     assert (verdict.level, verdict.reasons, verdict.headline) == (Level.OK, (), "OK")
 
 
+def test_ok_before_the_backup_checks_answer_says_what_it_has_not_read():
+    verdict = judge(targets=targets("healthy", "healthy"), costs=costs(200, 80, 150),
+                    pending=["datapath"])
+    assert verdict.level is Level.OK
+    assert verdict.headline == "OK: no result yet for backups and certificates"
+
+
 def test_a_service_that_cannot_be_seen_is_never_ok():
     # The ECS probe failed: its last snapshot is old, so "OK" would be a guess.
     verdict = judge(targets=targets("healthy", "healthy"),

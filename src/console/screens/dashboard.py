@@ -146,6 +146,7 @@ class DashboardScreen(Screen):
                         targets=self.panes["targets"].data, alarms=self.panes["alarms"].data,
                         costs=self.panes["costs"].data,
                         datapath=self.verdict_inputs.get("datapath"),
+                        pending=[] if "datapath" in self.verdict_inputs else ["datapath"],
                         unseen={name: pane.last_error.summary()
                                 for name, pane in self.panes.items()
                                 if pane.last_error is not None})
