@@ -1,11 +1,7 @@
 """Scale task size and rollback name the revision they deploy, and moto's request recorder
 shows UpdateService received that exact task-definition ARN (never the family name)."""
 
-import base64
-import json
-import urllib.request
-
-import boto3
+from tests.actions.moto_recording import ecs_client, recorder, update_service_bodies
 
 from console.screens.action_form import ActionFormScreen
 from console.screens.action_result import ActionResultScreen
@@ -14,31 +10,6 @@ from console.screens.confirm import ConfirmScreen
 CLUSTER = "children-drawing-prod-cluster"
 SERVICE = "children-drawing-prod-service"
 FAMILY = "children-drawing-prod-task"
-
-
-def _recorder(endpoint: str, path: str) -> bytes:
-    method = "GET" if path == "download-recording" else "POST"
-    return urllib.request.urlopen(urllib.request.Request(
-        f"{endpoint}/moto-api/recorder/{path}", method=method)).read()
-
-
-def update_service_bodies(endpoint: str) -> list[dict]:
-    """The UpdateService requests moto received since recording started."""
-    bodies = []
-    for line in _recorder(endpoint, "download-recording").decode().splitlines():
-        entry = json.loads(line) if line.strip() else {}
-        headers = {k.lower(): v for k, v in entry.get("headers", {}).items()}
-        if headers.get("x-amz-target", "").endswith(".UpdateService"):
-            body = entry.get("body") or ""
-            if entry.get("body_encoded"):
-                body = base64.b64decode(body).decode()
-            bodies.append(json.loads(body))
-    return bodies
-
-
-def ecs_client(demo):
-    return boto3.client("ecs", endpoint_url=demo.endpoint_url, region_name="eu-west-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 async def run_from_pane(app, pilot, until, key):
@@ -54,8 +25,8 @@ async def run_from_pane(app, pilot, until, key):
 async def test_scale_task_size_deploys_the_registered_arn_and_names_it(
         scenario, open_app, until, complete, read_screen):
     demo = scenario("p0-outage")
-    _recorder(demo.endpoint_url, "reset-recording")
-    _recorder(demo.endpoint_url, "start-recording")
+    recorder(demo.endpoint_url, "reset-recording")
+    recorder(demo.endpoint_url, "start-recording")
     try:
         async with open_app(demo, write=True) as (app, pilot):
             await until(pilot, lambda: complete(app))
@@ -64,7 +35,7 @@ async def test_scale_task_size_deploys_the_registered_arn_and_names_it(
             assert f"Scale the task size: deployed {FAMILY}:2 (512/1024)" in result
             sent = update_service_bodies(demo.endpoint_url)
     finally:
-        _recorder(demo.endpoint_url, "stop-recording")
+        recorder(demo.endpoint_url, "stop-recording")
     assert [b["taskDefinition"] for b in sent] == [
         f"arn:aws:ecs:eu-west-1:123456789012:task-definition/{FAMILY}:2"]
     service = ecs_client(demo).describe_services(cluster=CLUSTER, services=[SERVICE])
@@ -79,15 +50,15 @@ async def test_rollback_after_a_scale_goes_back_to_the_previous_active_revision(
         await until(pilot, lambda: complete(app))
         await run_from_pane(app, pilot, until, "S")
         await pilot.press("escape")
-        _recorder(demo.endpoint_url, "reset-recording")
-        _recorder(demo.endpoint_url, "start-recording")
+        recorder(demo.endpoint_url, "reset-recording")
+        recorder(demo.endpoint_url, "start-recording")
         try:
             await run_from_pane(app, pilot, until, "B")
             assert f"Roll back to the previous task definition: deployed {FAMILY}:1" in \
                 read_screen(app)
             sent = update_service_bodies(demo.endpoint_url)
         finally:
-            _recorder(demo.endpoint_url, "stop-recording")
+            recorder(demo.endpoint_url, "stop-recording")
     assert [b["taskDefinition"] for b in sent] == [
         f"arn:aws:ecs:eu-west-1:123456789012:task-definition/{FAMILY}:1"]
     service = ecs.describe_services(cluster=CLUSTER, services=[SERVICE])["services"][0]

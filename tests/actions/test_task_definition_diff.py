@@ -3,11 +3,7 @@ the running task definition and the one it deploys (image, environment variable 
 values, CPU/memory, health check); `c` copies the confirmation's `aws` command and says so;
 `y` sends exactly that call; read-only refuses before anything is planned."""
 
-import base64
-import json
-import urllib.request
-
-import boto3
+from tests.actions.moto_recording import ecs_client, recorder, update_service_bodies
 
 from console.actions.task_definition_diff import diff_lines_text, diff_task_definitions
 from console.screens.confirm import ConfirmScreen
@@ -16,30 +12,6 @@ CLUSTER = "children-drawing-prod-cluster"
 SERVICE = "children-drawing-prod-service"
 FAMILY = "children-drawing-prod-task"
 
-
-def _recorder(endpoint: str, path: str) -> bytes:
-    method = "GET" if path == "download-recording" else "POST"
-    return urllib.request.urlopen(urllib.request.Request(
-        f"{endpoint}/moto-api/recorder/{path}", method=method)).read()
-
-
-def update_service_bodies(endpoint: str) -> list[dict]:
-    """The UpdateService requests moto received since recording started."""
-    bodies = []
-    for line in _recorder(endpoint, "download-recording").decode().splitlines():
-        entry = json.loads(line) if line.strip() else {}
-        headers = {k.lower(): v for k, v in entry.get("headers", {}).items()}
-        if headers.get("x-amz-target", "").endswith(".UpdateService"):
-            body = entry.get("body") or ""
-            if entry.get("body_encoded"):
-                body = base64.b64decode(body).decode()
-            bodies.append(json.loads(body))
-    return bodies
-
-
-def ecs_client(demo):
-    return boto3.client("ecs", endpoint_url=demo.endpoint_url, region_name="eu-west-1",
-                        aws_access_key_id="testing", aws_secret_access_key="testing")
 
 FLAG_VALUE = "token-4f1b9c-never-shown"
 
@@ -93,8 +65,8 @@ async def test_rollback_confirmation_shows_the_diff_copies_and_sends_the_call(
         assert FLAG_VALUE not in text and database_url not in text
         assert FLAG_VALUE not in app.screen.query_one("Static").render().plain
 
-        _recorder(demo.endpoint_url, "reset-recording")
-        _recorder(demo.endpoint_url, "start-recording")
+        recorder(demo.endpoint_url, "reset-recording")
+        recorder(demo.endpoint_url, "start-recording")
         try:
             await pilot.press("c")
             await until(pilot, lambda: "Copied 1 aws command to the clipboard" in said(app))
@@ -107,7 +79,7 @@ async def test_rollback_confirmation_shows_the_diff_copies_and_sends_the_call(
                         timeout=20)
             sent = update_service_bodies(demo.endpoint_url)
         finally:
-            _recorder(demo.endpoint_url, "stop-recording")
+            recorder(demo.endpoint_url, "stop-recording")
     assert [b["taskDefinition"] for b in sent] == [expected_arn]
 
 
@@ -131,8 +103,8 @@ async def test_size_change_confirmation_shows_the_cpu_memory_diff(
 async def test_read_only_refuses_the_rollback_from_the_key_and_sends_nothing(
         scenario, open_app, until, complete):
     demo = scenario("backup-failure")
-    _recorder(demo.endpoint_url, "reset-recording")
-    _recorder(demo.endpoint_url, "start-recording")
+    recorder(demo.endpoint_url, "reset-recording")
+    recorder(demo.endpoint_url, "start-recording")
     try:
         async with open_app(demo, write=False) as (app, pilot):
             await until(pilot, lambda: complete(app))
@@ -141,7 +113,7 @@ async def test_read_only_refuses_the_rollback_from_the_key_and_sends_nothing(
             assert not isinstance(app.screen, ConfirmScreen)
         sent = update_service_bodies(demo.endpoint_url)
     finally:
-        _recorder(demo.endpoint_url, "stop-recording")
+        recorder(demo.endpoint_url, "stop-recording")
     assert sent == []
 
 
