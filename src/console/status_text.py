@@ -152,5 +152,5 @@ def _costs(s) -> list[str]:
         out.append(f"budget {_c(b.name)}: {b.actual:,.2f} of {b.limit:,.2f} {_c(b.unit)} "
                    f"({b.used_fraction:.0%}){forecast}" + ("  EXCEEDED" if b.exceeded else ""))
     for e in s.errors:
-        out.append(f"(part failed: {_c(e.summary())})")
+        out.append(f"(part failed: {_c(e.summary(), limit=400)})")  # a path, then why
     return out

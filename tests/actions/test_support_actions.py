@@ -42,7 +42,8 @@ async def test_draft_then_open_a_p0_case_with_the_evidence(scenario, open_app, u
         assert app.screen.plan.calls == ()
         await pilot.press("y")
         await until(pilot, lambda: isinstance(app.screen, ActionResultScreen))
-        assert f"✓ Support case text saved to {draft}" in read_screen(app)
+        shown = app.screen.query_one("#outcome").render().plain  # the result box, unwrapped
+        assert f"✓ Support case text saved to {draft}" in shown
         await pilot.press("escape")
 
         assert app.start_action("prepare-support-case")
