@@ -85,3 +85,22 @@ async def test_endpoint_that_stops_answering_leaves_stale_data_and_a_running_app
         assert "STALE" in text and "unreachable: cannot reach" in text
         assert "Target.ResponseCodeMismatch" in text  # the last good data is still shown
         assert app.is_running
+
+
+async def test_a_pane_denied_from_its_first_result_says_no_data_not_loading(tmp_path):
+    from datetime import UTC, datetime
+
+    from tests.app.test_snapshots import make_app
+
+    from probes.errors import ErrorKind, ProbeError
+    from probes.result import ProbeResult
+
+    error = ProbeError(ErrorKind.ACCESS_DENIED, "not authorized", "grant it",
+                       action="elasticloadbalancing:DescribeTargetHealth")
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        app.dashboard.apply(ProbeResult("targets", datetime.now(UTC), 0.01, error=error))
+        await pilot.pause(0.05)
+        status = app.dashboard.panes["targets"].query_one(".pane-status").render().plain
+    assert status == "no data"  # it was "loading…" above the access-denied error

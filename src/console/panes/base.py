@@ -194,6 +194,8 @@ class Pane(Vertical, Generic[T]):
                 self.redraw()
         else:
             self.last_error = result.error
+            if self.data is None:  # it has stopped loading: there is nothing to show
+                self.query_one(".pane-status", Static).update(Text("no data", style="dim"))
             self._show_error()
 
     def _show_error(self) -> None:
