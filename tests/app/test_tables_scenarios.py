@@ -15,6 +15,7 @@ from console.sanitize import clean
 
 SIZES = ((80, 24), (120, 40), (200, 50))
 COST_ROW = re.compile(r"\d[\d,]*\.\d\d +\d+% +(\S+(?: \S+)*)")
+CUT_STACK_STATUS = re.compile(r"\b(?:CREATE|UPDATE|DELETE|ROLLBACK|IMPORT|REVIEW)[A-Z_]*…")
 NEGATIVE_AGE = re.compile(r"(?<![\w.:-])-\d+(?:s|m|h|d)\b")
 
 
@@ -58,6 +59,10 @@ async def test_every_scenario_at_every_size(scenario, open_app, read_screen, unt
             assert "Up -" not in screen
             if any(t.last_status == "ACTIVATING" for t in tasks):
                 assert "ACTIVATING" in ecs and "ACTIVAT…" not in ecs, where
+
+            screen = await show(pilot, app, read_screen, 1)
+            shown = pane_text(app, screen, "stack")
+            assert not CUT_STACK_STATUS.search(shown), (where, shown)  # statuses whole
 
             screen = await show(pilot, app, read_screen, 5)
             shown = pane_text(app, screen, "alarms")

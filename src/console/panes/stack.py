@@ -17,7 +17,10 @@ class StackPane(Pane[StackSnapshot]):
     title = "Stack"
     number = 1
     interval_s = 30.0
-    columns = (("When (UTC)", 5, "time"), ("Resource", 18, "name"), ("Status: reason", None))
+    # The status is kept whole (as every pane's status and time columns are); the reason,
+    # last, takes what is left and is cut at its end.
+    columns = (("When (UTC)", 5, "time"), ("Resource", 18, "name"), ("Status", 15, "keep"),
+               ("Reason", None))
     default_order = "newest first"
     ticking = True
 
@@ -42,17 +45,17 @@ class StackPane(Pane[StackSnapshot]):
         rows = []
         for e in s.events:
             style = BAD if e.event_id in failures else ""
-            status = Text(clean(e.status, limit=60), style=status_style(e.status),
-                          no_wrap=True, overflow="ellipsis")
-            if e.reason:
-                status.append(": " + clean(e.reason, limit=300), style=style)
+            status = Text(clean(e.status, limit=60), style=status_style(e.status), no_wrap=True)
+            reason = Text(clean(e.reason, limit=300), style=style, no_wrap=True,
+                          overflow="ellipsis")
             when, age = time_cells(e.timestamp)
             rows.append(Row(e.event_id, (
                 when,
                 cell(self.short(e.logical_id), style, 255),
                 status,
+                reason,
             ), search_text=f"{e.logical_id} {e.resource_type} {e.status} {e.reason}",
-                sort_keys=(e.timestamp, None, None), narrow=(age,), copy_text=e.logical_id))
+                sort_keys=(e.timestamp, None, None, None), narrow=(age,), copy_text=e.logical_id))
         return rows
 
     def summary(self, s: StackSnapshot) -> Text:
