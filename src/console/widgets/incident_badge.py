@@ -8,6 +8,7 @@ from datetime import datetime
 
 from rich.text import Text
 
+from console import clock
 from console.sanitize import clean
 
 SEVERITY_STYLE = {"P0": "bold white on red", "P1": "bold black on dark_orange",
@@ -26,15 +27,9 @@ class IncidentBadge:
 
 
 def age_text(seconds: float) -> str:
-    """Compact age for a header: ``45s``, ``12m``, ``1h05``, ``2d03h``."""
-    total = int(max(0, seconds))
-    if total < 60:
-        return f"{total}s"
-    if total < 3600:
-        return f"{total // 60}m"
-    if total < 86_400:
-        return f"{total // 3600}h{total % 3600 // 60:02d}"
-    return f"{total // 86_400}d{total % 86_400 // 3600:02d}h"
+    """Compact age for a header, in the console's one convention: ``45s``, ``12m``,
+    ``1h05m``, ``2d3h`` (`console.clock.duration`'s short form)."""
+    return clock.duration(seconds, seconds_below_10m=False)
 
 
 def incident_segment(badge: IncidentBadge, now: datetime, width: int = 160) -> Text:
