@@ -60,6 +60,22 @@ def _shape(name: str, start: float, end: float, minutes_ago: float, onset: float
     return end if minutes_ago < onset else start
 
 
+def _climb(start: float, end: float, threshold: float, minutes_ago: float, onset: float,
+           incident: float) -> float:
+    """A gradual level whose alarm fired: it climbs from the incident time (at least ten
+    minutes before the alarm's evaluation window) to well past the threshold by the time that
+    window begins, then on to `end`; so the datapoints the alarm evaluated cross its
+    threshold, as its reason says."""
+    cross = threshold + 0.75 * (end - threshold) if end > threshold else end
+    begin = max(incident, onset + 10)
+    if minutes_ago >= begin:
+        return start
+    if minutes_ago >= onset:
+        progress = (begin - minutes_ago) / (begin - onset)
+        return start + (cross - start) * math.sin(progress * math.pi / 2)
+    return cross + (end - cross) * (onset - minutes_ago) / max(onset, 1.0)
+
+
 def levels_by_minute(levels: MetricLevels, firing: Mapping[str, timedelta] | None = None,
                      ) -> dict[str, list[float]]:
     """The underlying level of every metric, one value a minute, oldest first."""
@@ -75,10 +91,15 @@ def levels_by_minute(levels: MetricLevels, firing: Mapping[str, timedelta] | Non
         onset = hosts_onset if name in ("healthy_hosts", "running_tasks",
                                         "target_5xx_per_min") else onset_minutes(
             name, levels, firing)
+        alarm = ALARMS_BY_NAME.get(_ALARM_OF.get(name, ""))
+        firing_alarm = alarm if alarm is not None and alarm.name in firing else None
         values = []
         for minute in range(HISTORY_MINUTES):
             ago = HISTORY_MINUTES - 1 - minute
-            value = _shape(name, start, end, ago, onset, incident)
+            if name in _GRADUAL and firing_alarm is not None:
+                value = _climb(start, end, firing_alarm.threshold, ago, onset, incident)
+            else:
+                value = _shape(name, start, end, ago, onset, incident)
             if name == "elb_5xx_per_min" and hosts_onset < onset and ago < onset \
                     and ago >= hosts_onset:
                 value = start + (end - start) * 0.08  # a trickle until the last host goes

@@ -102,13 +102,14 @@ class Stage:
                 cloudwatch.put_metric_data(Namespace=namespace, MetricData=data[start:start + 1000])
         for alarm in telemetry.ALARMS:
             is_firing = alarm.name in firing
-            points = telemetry.evaluated_datapoints(alarm, values, levels, self.now)
-            reason, data = telemetry.state_reason(alarm, points, is_firing, self.now)
+            since = (self.now - firing[alarm.name] if is_firing
+                     else self.ago(days=self.rng.randrange(2, 12), minutes=self.rng.randrange(600)))
+            # The reason quotes the datapoints evaluated at the transition, not at build time.
+            points = telemetry.evaluated_datapoints(alarm, values, levels, self.now, at=since)
+            reason, data = telemetry.state_reason(alarm, points, is_firing, since)
             cloudwatch.set_alarm_state(AlarmName=alarm.name,
                                        StateValue="ALARM" if is_firing else "OK",
                                        StateReason=reason, StateReasonData=data)
-            since = (self.now - firing[alarm.name] if is_firing
-                     else self.ago(days=self.rng.randrange(2, 12), minutes=self.rng.randrange(600)))
             backend.set_alarm_state_since(alarm.name, since)
 
     # -- S3 ----------------------------------------------------------------------------------

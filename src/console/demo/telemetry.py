@@ -169,18 +169,23 @@ _SERIES_OF_METRIC = {"CPUUtilization": "cpu", "MemoryUtilization": "memory",
 
 
 def evaluated_datapoints(alarm: AlarmDefinition, values_by_metric: dict[str, list[float]],
-                         levels: MetricLevels, now: datetime) -> list[tuple[datetime, float]]:
-    """The alarm's last `evaluation_periods` datapoints of `values_by_metric` (from
-    `series`), newest first."""
+                         levels: MetricLevels, now: datetime, at: datetime | None = None,
+                         ) -> list[tuple[datetime, float]]:
+    """The alarm's last `evaluation_periods` datapoints before `at` (the moment it was
+    evaluated, default `now`), newest first, from `values_by_metric` (one value a minute
+    ending at `now`, as `series` writes them). A moment older than the series reads its
+    oldest values (the healthy baseline) at that moment's times."""
     if alarm.metric == "UnHealthyHostCount":
         values = [float(levels.unhealthy_hosts)] * SERIES_MINUTES
     else:
         values = values_by_metric[_SERIES_OF_METRIC[alarm.metric]]
     per = alarm.period_s // 60
-    end = now.replace(second=0, microsecond=0)
+    end = (at or now).replace(second=0, microsecond=0)
+    behind = int((now.replace(second=0, microsecond=0) - end).total_seconds() // 60)
+    last = max(per * alarm.evaluation_periods, len(values) - max(0, behind))
     points = []
     for index in range(alarm.evaluation_periods):
-        chunk = values[len(values) - per * (index + 1): len(values) - per * index]
+        chunk = values[last - per * (index + 1): last - per * index]
         value = {"Sum": sum(chunk), "Maximum": max(chunk)}.get(alarm.statistic,
                                                                 sum(chunk) / len(chunk))
         points.append((end - timedelta(minutes=per * (index + 1)), round(value, 4)))
