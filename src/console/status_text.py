@@ -25,6 +25,14 @@ def _c(text: Any, limit: int = 160) -> str:
     return clean(str(text), limit=limit)
 
 
+def _stamp(moment: datetime) -> str:
+    """``05:56:27`` today (UTC), ``2026-11-19 07:38:01`` another day: a time without its date
+    is read as today's."""
+    moment = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    today = datetime.now(UTC).date()
+    return f"{moment:%H:%M:%S}" if moment.date() == today else f"{moment:%Y-%m-%d %H:%M:%S}"
+
+
 def _since(moment: datetime, verb: str) -> str:
     """``started 3m ago``."""
     return f"{verb} {ago((datetime.now(UTC) - moment).total_seconds())} ago"
@@ -86,7 +94,7 @@ def _stack(s) -> list[str]:
         out.append(f"! {_c(e.status)} {_c(e.logical_id)} ({_c(e.resource_type)}): "
                    f"{_c(e.reason, 200)}")
     for e in s.events[:3]:
-        out.append(f"  {e.timestamp:%H:%M:%S} {_c(e.logical_id)} {_c(e.status)}")
+        out.append(f"  {_stamp(e.timestamp)} {_c(e.logical_id)} {_c(e.status)}")
     return out
 
 
@@ -127,7 +135,7 @@ def _logs(batch) -> list[str]:
     out = [f"{len(events)} lines from {', '.join(_c(g) for g in batch.groups)}, {errors} errors"]
     for e in events[-5:]:
         moment = datetime.fromtimestamp(e.timestamp / 1000, UTC)
-        out.append(f"{moment:%H:%M:%S} {_c(e.message, _WIDTH)}")
+        out.append(f"{_stamp(moment)} {_c(e.message, _WIDTH)}")
     return out
 
 

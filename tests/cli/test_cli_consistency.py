@@ -61,3 +61,16 @@ def test_status_says_when_a_task_has_not_started(outage_env):
     activating = re.findall(r"task \S+ ACTIVATING .*? (not started yet|started \S+ ago)", flat)
     assert activating and set(activating) == {"not started yet"}, out
     assert "started ? ago" not in flat
+
+
+def test_status_dates_a_stack_event_of_another_day(outage_env):
+    """The stack's events are days old in the demo: a bare ``07:11:52`` read as today."""
+    import boto3
+
+    demo, env = outage_env
+    cfn = boto3.client("cloudformation", endpoint_url=demo.endpoint_url, region_name="eu-west-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    newest = cfn.describe_stack_events(StackName="children-drawing-prod")["StackEvents"][0]
+    out = run_cli("status", "--endpoint-url", demo.endpoint_url, env=env, timeout=120).stdout
+    stamp = f"{newest['Timestamp']:%Y-%m-%d %H:%M:%S} {newest['LogicalResourceId']}"
+    assert stamp in out, out
