@@ -3,7 +3,9 @@
 Stack events, ECS deployments and service events, stopped tasks with their reasons,
 task-definition revisions and alarm state history, merged into one list (oldest first), with
 what the console would have seen had it been watching: target health transitions from
-CloudWatch's host counts and log error-rate changes from a bounded read of the logs. A
+CloudWatch's host counts and log error-rate changes from a bounded read of the logs. While an
+incident of the environment is open, the console's own actions and the alarm and target
+transitions it observed come from that incident's record on disk. A
 source that cannot be read (access denied, throttled...) is named with its action; the others
 are still printed. Exit 0 when every source was read, 1 when the list is incomplete, 2 when the
 environment is unusable or a flag is wrong.
@@ -46,17 +48,23 @@ def run(args: argparse.Namespace) -> int:
 
 async def collect_and_print(env, *, since, until, as_json: bool) -> int:
     import sys
+    from dataclasses import replace
 
+    from console.incident_changes import open_incident_entries
     from probes.change_timeline import ChangeTimeline
     from probes.suite import connect
 
+    recorded, note = open_incident_entries(env.name)  # the running console's own record
     connection = await connect(env.aws, env.stack, env.overrides)
     try:
         timeline = ChangeTimeline(connection.ctx, connection.deployment, read_signals=True,
                                   metric_overrides=env.metric_overrides)
+        timeline.add(recorded)
         result = await timeline.refresh(since, until)
     finally:
         await connection.close()
+    if note:
+        result = replace(result, notes=(*result.notes, ("incident", note)))
     sys.stdout.write(render_json(result) if as_json else render_text(result))
     return 0 if result.complete else 1
 
