@@ -11,7 +11,7 @@ import boto3
 import pytest
 
 from console.demo import names as n
-from probes import change_log_errors
+from probes import change_log_errors, change_signals
 from probes.severity import is_error
 
 MINUTE = timedelta(minutes=1)
@@ -227,3 +227,29 @@ def _signals():
                             load_balancer_arns=(f"{arn}loadbalancer/app/lb/1",),
                             target_group_arns=(f"{arn}targetgroup/tg/1",))
     return default_signals(deployment).signals
+
+
+async def test_the_running_console_takes_host_transitions_from_its_metrics_poll(changes_cli):
+    """In the app, the metrics probe's GetMetricData already holds the host counts: the
+    changes timeline takes the transitions from it (from before the console started too)
+    without a request of its own."""
+    from console.change_flow import ChangeFlow
+    from probes.metrics import MetricsProbe
+    from probes.result import ProbeResult
+    from probes.suite import connect
+
+    demo, proxy, _ = changes_cli("p0-outage")
+    connection = await connect(demo.settings(endpoint_url=proxy.url), n.STACK)
+    try:
+        probe = MetricsProbe.for_deployment(connection.ctx, connection.deployment)
+        snapshot = await probe.collect()
+        flow = ChangeFlow(connection.ctx, connection.deployment)
+        proxy.seen.clear()
+        flow.observe(ProbeResult("metrics", snapshot.end, 0.1, data=snapshot))
+        assert proxy.seen == []
+    finally:
+        await connection.close()
+    shown = [(e.at, e.summary, dict(e.detail)["source"])
+             for e in flow.entries_between(snapshot.start, snapshot.end)]
+    held = held_host_transitions(demo, snapshot.start + MINUTE, snapshot.end - MINUTE)
+    assert held and shown == [(at, summary, change_signals.SOURCE) for at, summary in held]
