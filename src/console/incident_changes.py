@@ -44,7 +44,8 @@ def entries_of(incident_id: str, recorded: list[Entry]) -> list[ChangeEntry]:
             extra = (("by", entry.who or ""), ("error", str(fields.get("error") or "")),
                      ("request ids", ", ".join(map(str, fields.get("request_ids") or []))),
                      ("source", f"incident {incident_id} record"), where)
-            found.append(replace(made, detail=(*made.detail, *extra)))
+            own = tuple(kv for kv in made.detail if kv[0] != "source")
+            found.append(replace(made, detail=(*own, *extra)))
         elif entry.kind == "state-change" and fields.get("source") in OBSERVED_SOURCES:
             change = StateChange(str(fields["source"]), str(fields.get("subject", "")),
                                  str(fields.get("before", "")), str(fields.get("after", "")),

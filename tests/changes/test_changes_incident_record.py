@@ -60,6 +60,7 @@ def test_actions_and_observed_flips_of_the_open_incident_are_listed(changes_cli)
     assert action["summary"] == "Force a new deployment: deployment ecs-svc/2 started"
     assert action["detail"]["call"].endswith("--force-new-deployment")
     assert action["detail"]["incident"] == incident.id
+    assert action["detail"]["source"] == f"incident {incident.id} record"
     assert action["detail"]["by"] == "arn:aws:iam::123456789012:user/alice"
     manual, = [e for e in entries if e["resource"] == "prod-manual-check"]
     assert manual["summary"] == "ALARM -> OK: Recovered\u241b[2J"  # ESC shown, not sent

@@ -91,6 +91,7 @@ def test_since_3h_on_every_scenario_matches_what_the_emulator_holds(changes_cli,
     assert payload["complete"] is True and payload["notes"] == {}
     entries = payload["entries"]
     assert [_at(e) for e in entries] == sorted(_at(e) for e in entries)
+    assert [e for e in entries if not e["detail"].get("source")] == []  # each says where from
 
     hosts = [(_at(e), e["summary"]) for e in entries if e["kind"] == "target-health"]
     assert hosts == held_host_transitions(demo, since, until)
