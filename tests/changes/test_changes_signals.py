@@ -176,6 +176,8 @@ def test_a_capped_log_read_keeps_the_newest_and_says_how_far_back(changes_cli, m
     ("logs:FilterLogEvents", "throttled", "log-errors", "throttled"),
     ("logs:FilterLogEvents", "expired", "log-errors", "credentials"),
     ("cloudwatch:GetMetricData", "denied", "target-health", "access denied"),
+    ("logs:FilterLogEvents", "drop", "log-errors", "unreachable"),
+    ("cloudwatch:GetMetricData", "stall", "target-health", "timed out"),
 ])
 def test_a_failed_signal_source_is_named_and_the_rest_listed(changes_cli, action, fault,
                                                               source, kind):
