@@ -16,6 +16,7 @@ from typing import Any
 
 from probes.alarms import AlarmsSnapshot
 from probes.change_entry import ChangeEntry
+from probes.change_signals import host_count_entries
 from probes.change_timeline import (
     BEFORE_BREAK,
     ChangesResult,
@@ -24,6 +25,7 @@ from probes.change_timeline import (
     first_bad_moment,
 )
 from probes.metric_series import MetricsSnapshot
+from probes.metric_signals import target_group_dimension
 from probes.result import ProbeResult, utcnow
 from probes.verdict import Level, Verdict
 
@@ -44,12 +46,17 @@ class ChangeFlow:
         self.verdict_bad_since: datetime | None = None
         self.firing: dict[str, datetime | None] = {}
         self.metrics: MetricsSnapshot | None = None
+        arns = getattr(deployment, "target_group_arns", ()) or ()
+        self._target_group = target_group_dimension(arns[0]) if arns else "target group"
 
     # -- feeding ---------------------------------------------------------------------------
     def observe(self, result: ProbeResult[Any], verdict: Verdict | None = None) -> None:
         self.timeline.observe(result)
         if result.ok and isinstance(result.data, MetricsSnapshot):  # the metrics probe's
             self.metrics = result.data
+            # CloudWatch's host counts hold target transitions from before the console started
+            # (or while it was not polling): from the probe's answer, no request of our own.
+            self.timeline.add(host_count_entries(result.data, self._target_group))
         if result.probe == "alarms" and result.ok and isinstance(result.data, AlarmsSnapshot):
             self.firing = {a.name: a.since for a in result.data.firing}
         if verdict is not None:

@@ -30,7 +30,8 @@ def deployment_entries(service: str, deployment: EcsDeployment) -> list[ChangeEn
               ("rollout", deployment.rollout_state), ("reason", deployment.rollout_reason),
               ("desired/running/pending", f"{deployment.desired}/{deployment.running}/"
                                           f"{deployment.pending}"),
-              ("failed tasks", str(deployment.failed_tasks)))
+              ("failed tasks", str(deployment.failed_tasks)),
+              ("source", "ECS DescribeServices (deployments)"))
     found = []
     if deployment.created_at is not None:
         found.append(ChangeEntry(deployment.created_at, "deployment", resource,
@@ -69,7 +70,8 @@ def task_stop_entry(service: str, task: EcsTask) -> ChangeEntry | None:
         (("task", task.task_arn), ("service", service), ("stop code", task.stop_code),
          ("stopped reason", task.stopped_reason), ("containers", exits),
          ("task definition", task.task_definition),
-         ("started", task.started_at.isoformat() if task.started_at else "")))
+         ("started", task.started_at.isoformat() if task.started_at else ""),
+         ("source", "ECS DescribeTasks")))
 
 
 def service_entries(snapshot: ServiceSnapshot, since: datetime) -> list[ChangeEntry]:
@@ -81,7 +83,8 @@ def service_entries(snapshot: ServiceSnapshot, since: datetime) -> list[ChangeEn
     for event in snapshot.events:
         if event.created_at is not None:
             found.append(ChangeEntry(event.created_at, "service-event", snapshot.service,
-                                     event.message, (("event id", event.event_id),)))
+                                     event.message, (("event id", event.event_id),
+                                                     ("source", "ECS DescribeServices (events)"))))
     for task in snapshot.stopped_tasks:
         entry = task_stop_entry(snapshot.service, task)
         if entry is not None:
@@ -110,7 +113,8 @@ def observed_entries(changes: Iterable[StateChange], at: datetime) -> list[Chang
 def action_entry(at: datetime, title: str, call: str, outcome: str) -> ChangeEntry:
     """One of the console's own actions, with the exact call it made and how it ended."""
     return ChangeEntry(at, "action", title, f"{title}: {outcome}",
-                       (("call", call), ("outcome", outcome)))
+                       (("call", call), ("outcome", outcome),
+                        ("source", "this console's own action")))
 
 
 def error_counts(events: Iterable[LogEvent], bucket: timedelta = ERROR_BUCKET

@@ -35,7 +35,7 @@ def stack_entry(event: StackEvent, stack: str) -> ChangeEntry:
         summary=f"{event.logical_id} {event.status}{reason}",
         detail=(("event id", event.event_id), ("resource type", event.resource_type),
                 ("physical id", event.physical_id), ("status", event.status),
-                ("reason", event.reason)))
+                ("reason", event.reason), ("source", "CloudFormation DescribeStackEvents")))
 
 
 async def read_stack_events(cfn, stack: str, since: datetime,
@@ -87,7 +87,8 @@ def task_definition_entry(raw: dict) -> ChangeEntry | None:
         at=at, kind="task-definition", resource=name, summary=summary,
         detail=(("task definition", raw.get("taskDefinitionArn", "")),
                 ("registered by", raw.get("registeredBy", "")),
-                ("images", images), ("cpu/memory", sizes), ("status", raw.get("status", ""))))
+                ("images", images), ("cpu/memory", sizes), ("status", raw.get("status", "")),
+                ("source", "ECS DescribeTaskDefinition")))
 
 
 async def read_task_definitions(ecs, family: str, since: datetime) -> list[ChangeEntry]:

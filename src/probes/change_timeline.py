@@ -24,6 +24,8 @@ from typing import Any
 from probes import change_convert as convert
 from probes import change_sources as sources
 from probes.change_entry import KINDS, ChangeEntry
+from probes.change_log_errors import read_log_errors
+from probes.change_signals import read_target_health
 from probes.changes import changes_between
 from probes.context import AwsContext
 from probes.deployment import Deployment
@@ -31,14 +33,16 @@ from probes.ecs import EcsProbe
 from probes.errors import ProbeError, classify
 from probes.result import ProbeResult, utcnow
 
-SOURCES = ("stack", "ecs", "task-definitions", "alarm-history")
+SOURCES = ("stack", "ecs", "task-definitions", "alarm-history", "target-health", "log-errors")
 BEFORE_BREAK = timedelta(minutes=30)
 MAX_ENTRIES = 20_000
 # The IAM action each source needs first: named when a failure carries no action of its own.
 SOURCE_ACTIONS = {"stack": "cloudformation:DescribeStackEvents",
                   "ecs": "ecs:DescribeServices",
                   "task-definitions": "ecs:ListTaskDefinitions",
-                  "alarm-history": "cloudwatch:DescribeAlarmHistory"}
+                  "alarm-history": "cloudwatch:DescribeAlarmHistory",
+                  "target-health": "cloudwatch:GetMetricData",
+                  "log-errors": "logs:FilterLogEvents"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ChangesResult:
     entries: tuple[ChangeEntry, ...]  # oldest first
     failures: tuple[SourceFailure, ...] = ()
     truncated: tuple[str, ...] = ()  # sources that stopped at their page limit
+    notes: tuple[tuple[str, str], ...] = ()  # (source, why it is partial or was not read)
 
     @property
     def complete(self) -> bool:
@@ -77,6 +82,11 @@ class ChangeTimeline:
     deployment: Deployment
     clock: Callable[[], datetime] = utcnow
     max_entries: int = MAX_ENTRIES
+    # The one-shot `changes` command was not watching: it also reads target health from
+    # CloudWatch's host counts and the log error rate from the logs (`read_signals`).
+    read_signals: bool = False
+    metric_overrides: dict[str, Any] | None = None
+    _notes: dict[str, str] = field(default_factory=dict)
     _entries: dict[tuple[Any, ...], ChangeEntry] = field(default_factory=dict)
     _stack_ids: set[str] = field(default_factory=set)
     _stack_read_back_to: datetime | None = None
@@ -93,6 +103,10 @@ class ChangeTimeline:
             "task-definitions": lambda: self._read_task_definitions(since),
             "alarm-history": lambda: self._read_alarm_history(since, until),
         }
+        if self.read_signals:
+            readers["target-health"] = lambda: self._read_target_health(since, until)
+            readers["log-errors"] = lambda: self._read_log_errors(since, until)
+        self._notes.clear()
         answers = await asyncio.gather(*(self._guarded(name, read)
                                          for name, read in readers.items()))
         failures, truncated = [], []
@@ -103,7 +117,7 @@ class ChangeTimeline:
                 truncated.append(name)
             self.add(entries)
         return ChangesResult(since, until, self.entries_between(since, until), tuple(failures),
-                             tuple(truncated))
+                             tuple(truncated), tuple(self._notes.items()))
 
     async def _guarded(self, name: str, read) -> tuple[list[ChangeEntry], bool,
                                                         ProbeError | None]:
@@ -147,6 +161,22 @@ class ChangeTimeline:
         cloudwatch = await self.ctx.client("cloudwatch")
         wanted = sources.alarm_filter(self.deployment.alarm_names, self.deployment.alarm_prefix)
         return await sources.read_alarm_history(cloudwatch, since, until, wanted)
+
+    async def _read_target_health(self, since: datetime,
+                                  until: datetime) -> tuple[list[ChangeEntry], bool]:
+        entries, note = await read_target_health(self.ctx, self.deployment,
+                                                 self.metric_overrides, since, until)
+        if note:
+            self._notes["target-health"] = note
+        return entries, True
+
+    async def _read_log_errors(self, since: datetime,
+                               until: datetime) -> tuple[list[ChangeEntry], bool]:
+        entries, complete, note = await read_log_errors(self.ctx, self.deployment.log_groups,
+                                                        since, until)
+        if note:
+            self._notes["log-errors"] = note
+        return entries, complete
 
     # -- what the console sees itself -------------------------------------------------------
     def observe(self, result: ProbeResult[Any]) -> list[ChangeEntry]:

@@ -222,8 +222,13 @@ def parse_task(raw: dict) -> EcsTask:
     )
 
 
+# DescribeServices returns at most the service's 100 latest events (ECS API reference,
+# Service.events; botocore's model says the same): hold all of them.
+MAX_SERVICE_EVENTS = 100
+
+
 def parse_service(raw: dict, cluster: str, tasks: tuple[EcsTask, ...],
-                  keep_events: int = 50) -> ServiceSnapshot:
+                  keep_events: int = MAX_SERVICE_EVENTS) -> ServiceSnapshot:
     network = (raw.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
     return ServiceSnapshot(
         cluster=cluster,

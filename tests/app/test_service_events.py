@@ -23,8 +23,12 @@ MESSAGES = (
 )
 
 
+ECS_EVENTS_MAX = 100  # "A maximum of 100 of the latest events are displayed" (Service.events)
+
+
 def documented_response(count: int, newest: datetime) -> dict:
-    """A DescribeServices `services[0]` with `count` events, one a minute, newest first."""
+    """A DescribeServices `services[0]` after `count` events, one a minute, newest first: as
+    ECS answers, at most the 100 latest."""
     return {
         "serviceName": SERVICE, "status": "ACTIVE", "desiredCount": 2, "runningCount": 2,
         "pendingCount": 0, "launchType": "FARGATE",
@@ -34,7 +38,7 @@ def documented_response(count: int, newest: datetime) -> dict:
             {"id": f"e{count - i:05d}-{i}", "createdAt": newest - timedelta(minutes=i),
              "message": MESSAGES[(count - i) % len(MESSAGES)].format(s=SERVICE)
              + f" #{count - i}"}
-            for i in range(count)],
+            for i in range(min(count, ECS_EVENTS_MAX))],
     }
 
 
@@ -104,10 +108,11 @@ async def test_a_hundred_polls_keep_the_newest_and_a_failed_poll_keeps_the_list(
                 clock.freeze(None)
         await pilot.pause()
         table = screen.query_one("OptionList")
-        assert table.option_count == 50  # the probe keeps ECS's 50 newest
+        assert table.option_count == 100  # every event ECS gave: its 100 latest
         text = read_screen(app)
-        assert "50 held, newest first" in text
+        assert "100 held, newest first" in text
         assert " #101" in text  # the newest is at the top
+        assert str(table.get_option_at_index(99).prompt).endswith(" #2")  # the oldest ECS gave
         assert table.highlighted == 0
         denied = ProbeError(ErrorKind.ACCESS_DENIED, "User: arn:aws:iam::123456789012:user/x "
                             "is not authorized to perform: ecs:DescribeServices",
@@ -118,4 +123,4 @@ async def test_a_hundred_polls_keep_the_newest_and_a_failed_poll_keeps_the_list(
         await pilot.pause()
         text = read_screen(app)
         assert "⚠ not refreshed:" in text and "ecs:DescribeServices" in text
-        assert table.option_count == 50 and " #101" in text
+        assert table.option_count == 100 and " #101" in text

@@ -1,7 +1,11 @@
 """`incident-console changes [--since 3h] [--json]`: what changed in the deployment, in time order.
 
 Stack events, ECS deployments and service events, stopped tasks with their reasons,
-task-definition revisions and alarm state history, merged into one list (oldest first). A
+task-definition revisions and alarm state history, merged into one list (oldest first), with
+what the console would have seen had it been watching: target health transitions from
+CloudWatch's host counts and log error-rate changes from a bounded read of the logs. While an
+incident of the environment is open, the console's own actions and the alarm and target
+transitions it observed come from that incident's record on disk. A
 source that cannot be read (access denied, throttled...) is named with its action; the others
 are still printed. Exit 0 when every source was read, 1 when the list is incomplete, 2 when the
 environment is unusable or a flag is wrong.
@@ -14,7 +18,8 @@ import argparse
 HELP = "what changed before and during an incident, in time order"
 DESCRIPTION = (
     "Print the changes timeline: stack events, ECS deployments and service events, stopped "
-    "tasks with their reasons, task-definition revisions and alarm transitions, oldest first. "
+    "tasks with their reasons, task-definition revisions, alarm transitions, target health "
+    "transitions (CloudWatch host counts) and log error-rate changes, oldest first. "
     "Exit 0 when every source was read, 1 when one could not be (the output names it), 2 when "
     "the environment is unusable."
 )
@@ -43,16 +48,23 @@ def run(args: argparse.Namespace) -> int:
 
 async def collect_and_print(env, *, since, until, as_json: bool) -> int:
     import sys
+    from dataclasses import replace
 
+    from console.incident_changes import open_incident_entries
     from probes.change_timeline import ChangeTimeline
     from probes.suite import connect
 
+    recorded, note = open_incident_entries(env.name)  # the running console's own record
     connection = await connect(env.aws, env.stack, env.overrides)
     try:
-        result = await ChangeTimeline(connection.ctx, connection.deployment).refresh(
-            since, until)
+        timeline = ChangeTimeline(connection.ctx, connection.deployment, read_signals=True,
+                                  metric_overrides=env.metric_overrides)
+        timeline.add(recorded)
+        result = await timeline.refresh(since, until)
     finally:
         await connection.close()
+    if note:
+        result = replace(result, notes=(*result.notes, ("incident", note)))
     sys.stdout.write(render_json(result) if as_json else render_text(result))
     return 0 if result.complete else 1
 
@@ -64,8 +76,11 @@ def failure_lines(result) -> list[str]:
     for failure in result.failures:
         lines.append(f"INCOMPLETE {failure.source}: {clean(failure.error.summary(), limit=200)}")
         lines.append(f"    fix: {clean(failure.error.fix, limit=200)}")
+    notes = dict(result.notes)
     for source in result.truncated:
-        lines.append(f"INCOMPLETE {source}: stopped at the page limit; use a shorter --since")
+        why = notes.pop(source, "stopped at the page limit; use a shorter --since")
+        lines.append(f"INCOMPLETE {source}: {clean(why, limit=300)}")
+    lines += [f"NOTE {source}: {clean(why, limit=300)}" for source, why in notes.items()]
     return lines
 
 
@@ -95,5 +110,6 @@ def render_json(result) -> str:
                                               for k, v in f.error.to_dict().items()}}
                      for f in result.failures],
         "truncated": list(result.truncated),
+        "notes": {source: clean(why, limit=500) for source, why in result.notes},
     }
     return json.dumps(payload, indent=2, ensure_ascii=True) + "\n"
