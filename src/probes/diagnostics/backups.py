@@ -2,12 +2,14 @@
 
 The guide's backup service understands three SQLite URL forms; anything else (a one-slash
 typo, another scheme) and it fails, and an in-memory database has nothing to back up. The
-backups bucket is listed (one ListObjectsV2 page per 1,000 objects, at most ten pages) for the
-newest object; the logs are searched for "backup failed" over one backup interval.
+backups bucket is listed (one ListObjectsV2 page per 1,000 objects, at most ten pages; a
+bucket that does not exist says NoSuchBucket there, so no HeadBucket first) for the newest
+object while the logs are searched for "backup failed" over one backup interval.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -84,18 +86,15 @@ async def list_backups(inputs: DiagnosticInputs, bucket: str) -> BackupListing:
 
     async def fetch() -> BackupListing:
         s3 = await inputs.ctx.client("s3")
-        try:
-            await s3.head_bucket(Bucket=bucket)
-        except ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status == 404 or exc.response.get("Error", {}).get("Code") in ("404",
-                                                                              "NoSuchBucket"):
-                return BackupListing(bucket, exists=False)
-            raise
         count, total, newest = 0, 0, ("", None)
         request = {"Bucket": bucket}
         for _ in range(MAX_PAGES):
-            page = await s3.list_objects_v2(**request)
+            try:
+                page = await s3.list_objects_v2(**request)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
+                    return BackupListing(bucket, exists=False)
+                raise
             for obj in page.get("Contents", []):
                 if not is_backup_key(obj["Key"]):
                     continue
@@ -209,18 +208,31 @@ async def check_backups(inputs: DiagnosticInputs) -> list[Finding]:
     spec = await task_definition(inputs)
     findings = evaluate_database_url(database_url_of(spec), spec.arn) if spec else []
     bucket = backups_bucket(inputs, spec)
-    listing = await list_backups(inputs, bucket) if bucket else None
-    failures = None
-    if inputs.deployment.log_groups:
-        interval = next((c.env("BACKUP_INTERVAL_HOURS") for c in spec.containers
-                         if c.env("BACKUP_INTERVAL_HOURS")), None) if spec else None
-        hours = float(interval) if interval and interval.replace(".", "", 1).isdigit() else 6
-        try:
-            failures = await search(inputs, inputs.deployment.log_groups[0], FAILURE_PATTERN,
-                                    timedelta(hours=max(1.0, hours)))
-        except Exception as exc:  # noqa: BLE001 - the bucket is the evidence; logs only add
-            inputs.note(inputs.classify(exc, "logs:FilterLogEvents"))
+    # The bucket and the logs at once: neither needs the other's answer.
+    listing, failures = await asyncio.gather(
+        list_backups(inputs, bucket) if bucket else _none(), _failures(inputs, spec))
     return findings + evaluate_backups(listing, failures, inputs.now)
+
+
+async def _failures(inputs: DiagnosticInputs, spec: TaskDefinitionSpec | None
+                    ) -> LogMatches | None:
+    """The "backup failed" lines of one backup interval (default 6 h); None when the logs
+    cannot say (no log group, or the search failed: noted, the bucket is the evidence)."""
+    if not inputs.deployment.log_groups:
+        return None
+    interval = next((c.env("BACKUP_INTERVAL_HOURS") for c in spec.containers
+                     if c.env("BACKUP_INTERVAL_HOURS")), None) if spec else None
+    hours = float(interval) if interval and interval.replace(".", "", 1).isdigit() else 6
+    try:
+        return await search(inputs, inputs.deployment.log_groups[0], FAILURE_PATTERN,
+                            timedelta(hours=max(1.0, hours)))
+    except Exception as exc:  # noqa: BLE001 - the bucket is the evidence; logs only add
+        inputs.note(inputs.classify(exc, "logs:FilterLogEvents"))
+        return None
+
+
+async def _none() -> None:
+    return None
 
 
 DIAGNOSTICS = (
