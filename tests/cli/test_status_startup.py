@@ -17,7 +17,7 @@ from console.demo import names as n
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "core"))
 
-from ecs_fleet import RecordingProxy  # noqa: E402
+from ecs_fleet import RecordingProxy
 
 
 def logs_client(demo):
