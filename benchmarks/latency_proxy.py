@@ -128,3 +128,60 @@ class LatencyProxy:
             pass
         finally:
             writer.close()
+
+
+class KeepAliveLatencyProxy(LatencyProxy):
+    """`LatencyProxy`, with connections kept open across requests as AWS's endpoints keep
+    them. moto answers every request with `Connection: close`, so through `LatencyProxy` each
+    request of a process pays a connection's set-up again, which a client with a connection
+    pool (the console's aiohttp) does not pay on AWS. Here each request read from a client's
+    connection goes upstream on a connection of its own, and the answer goes back without
+    `Connection: close`: set-up is paid once per connection the client opens. A process that
+    makes one request (an `aws` call) pays the same as through `LatencyProxy`."""
+
+    async def _client(self, reader, writer) -> None:
+        self.log.connections.append(time.perf_counter())
+        if self.latency_s:
+            await asyncio.sleep(2 * self.latency_s)  # connection set-up: two round trips
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                data = head + await reader.readexactly(_content_length(head))
+                request = Request(operation(data), time.perf_counter())
+                self.log.requests.append(request)
+                if self.latency_s:
+                    await asyncio.sleep(self.latency_s)
+                answer = await self._upstream(data, head.startswith(b"HEAD "))
+                request.answered = time.perf_counter()
+                writer.write(answer)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ConnectionError,
+                OSError):
+            pass
+        finally:
+            writer.close()
+
+    async def _upstream(self, data: bytes, head_request: bool) -> bytes:
+        up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+        try:
+            up_writer.write(data)
+            await up_writer.drain()
+            head = await up_reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            if head_request or status in (204, 304) or status < 200:
+                body = b""
+            elif re.search(rb"(?im)^content-length:", head):
+                body = await up_reader.readexactly(_content_length(head))
+            else:
+                body = await up_reader.read()  # no length: the body ends with the connection
+        finally:
+            up_writer.close()
+        kept = re.sub(rb"(?im)^connection:[^\r\n]*\r\n", b"", head)
+        if not re.search(rb"(?im)^content-length:", kept):
+            kept = kept[:-2] + b"Content-Length: %d\r\n\r\n" % len(body)
+        return kept + body
+
+
+def _content_length(head: bytes) -> int:
+    found = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    return int(found.group(1)) if found else 0

@@ -2,10 +2,13 @@
 
 Both run against the same emulated deployment (the demo, in this process), through a proxy that
 models the network (`latency_proxy.py`): every request waits one round trip, every new
-connection two more (TCP and TLS set-up). The console runs as its own process, timed from
-process start to a complete `status --json` (every probe: stack, ECS service and tasks, target
-health, logs, alarms, costs, backups and certificates), with the cost cache cold (emptied before
-each run) and discovery cached by the run before (`--discovery cold` empties that too). The CLI
+connection two more (TCP and TLS set-up). Connections stay open across requests as AWS keeps
+them (`--connections keep-alive`, the default); `--connections close` passes on moto's
+`Connection: close`, so every request pays a new connection's set-up. The console runs as its
+own process, timed from process start to a complete `status --json` (every probe: stack, ECS
+service and tasks, target health, logs, alarms, costs, backups and certificates), with the cost
+cache cold (emptied before each run) and discovery cached by the run before (`--discovery
+cold` empties that too). The CLI
 side is what an on-call engineer would type to learn the same facts, one `aws` process per call,
 each value taken from the answer before:
 
@@ -14,6 +17,10 @@ each value taken from the answer before:
   list-tasks RUNNING, list-tasks STOPPED, describe-tasks; elbv2 describe-target-health;
   logs filter-log-events (last 5 min); cloudwatch describe-alarms; ce get-cost-and-usage;
   s3api list-objects-v2 (the newest backup).
+
+The code timed is compiled to bytecode first (`compileall`, as `pip install` does): with
+PYTHONDONTWRITEBYTECODE set, as on the shared machine, an editable checkout would otherwise
+compile every module it imports on every run, which no installed console does.
 
 Prints, per latency: medians of N runs, the ratio, when the console's first request left, the
 dependent round trips before it completed, and its requests by operation.
@@ -24,6 +31,7 @@ dependent round trips before it completed, and its requests by operation.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -37,7 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from latency_proxy import LatencyProxy
+from latency_proxy import KeepAliveLatencyProxy, LatencyProxy
 
 
 def console_status(env: dict[str, str], proxy: LatencyProxy, cache: Path,
@@ -123,15 +131,16 @@ def median(values: list[float]) -> float:
 
 def compare(base_env: dict[str, str], emulator_port: int, latency_ms: float, runs: int,
             cache: Path, discovery: str, aws: str | None, stack: str, region: str,
-            baseline_src: str | None = None) -> dict:
-    proxy = LatencyProxy(emulator_port, latency_ms / 1000)
+            baseline_src: str | None = None, connections: str = "keep-alive") -> dict:
+    proxy_class = KeepAliveLatencyProxy if connections == "keep-alive" else LatencyProxy
+    proxy = proxy_class(emulator_port, latency_ms / 1000)
     env = {**base_env, "AWS_ENDPOINT_URL": proxy.url}
     console_status(env, proxy, cache, "warm")  # the emulator's backends; discovery cached
     console = [console_status(env, proxy, cache, discovery) for _ in range(runs)]
     if baseline_src:  # the same, on another checkout's code (e.g. main before this change)
         old_env = {**env, "PYTHONPATH": str(Path(baseline_src) / "src")}
-        console_status(old_env, proxy, cache, "cold")
-        old = [console_status(old_env, proxy, cache, "cold") for _ in range(runs)]
+        console_status(old_env, proxy, cache, "warm")  # a code without the cache ignores it
+        old = [console_status(old_env, proxy, cache, discovery) for _ in range(runs)]
     row = {"latency_ms": latency_ms,
            "console_s": median([c["elapsed"] for c in console]),
            "first_request_s": median([c["first"] for c in console]),
@@ -158,6 +167,9 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, nargs="*", default=[0, 40, 120])
     parser.add_argument("--discovery", choices=("warm", "cold"), default="warm",
                         help="discovery cached by the run before (warm) or not (cold)")
+    parser.add_argument("--connections", choices=("keep-alive", "close"), default="keep-alive",
+                        help="connections kept open across requests as on AWS (default), or "
+                             "closed after each answer as moto's server does")
     parser.add_argument("--baseline-src", metavar="DIR",
                         help="also time status from this checkout (its src/ first on the path)")
     args = parser.parse_args()
@@ -166,6 +178,9 @@ def main() -> int:
     from console.demo import names as n
 
     aws = shutil.which("aws")
+    for src in (Path(__file__).parents[1] / "src",
+                *([Path(args.baseline_src) / "src"] if args.baseline_src else [])):
+        compileall.compile_dir(src, quiet=1)
     with DemoRun(args.scenario, traffic=False) as demo, \
             tempfile.TemporaryDirectory() as home:
         cache = Path(home) / "cache"
@@ -176,8 +191,10 @@ def main() -> int:
                 "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
         port = int(demo.endpoint_url.rsplit(":", 1)[1])
         rows = [compare(base, port, latency, args.runs, cache, args.discovery, aws, n.STACK,
-                        n.REGION, args.baseline_src) for latency in args.latency_ms]
-    print(f"status --json (cost cache cold, discovery {args.discovery}) against "
+                        n.REGION, args.baseline_src, args.connections)
+                for latency in args.latency_ms]
+    print(f"status --json (cost cache cold, discovery {args.discovery}, connections "
+          f"{args.connections}) against "
           f"{rows[0].get('cli_calls', 14)} aws CLI calls; medians of {args.runs} runs")
     print("| latency per request (+2 per new connection) | console | aws CLI calls | ratio "
           "| first request after | dependent round trips | console requests |")

@@ -103,8 +103,10 @@ def profile_region(env: Mapping[str, str], profile: str | None) -> str | None:
 
 
 @functools.cache
-def _shared_loader() -> Loader:
+def shared_loader() -> Loader:
+    """botocore's data loader, one per process (its models are read once)."""
     return create_loader()
+
 
 
 def iam_action(service: str, operation: str) -> str:
@@ -208,7 +210,7 @@ class AwsContext:
         session = AioSession(profile=self.settings.profile)
         # Service models and endpoint rules are read from botocore's JSON files once per
         # process, not once per session: a new session (after `aws sso login`) stays cheap.
-        session.register_component("data_loader", _shared_loader())
+        session.register_component("data_loader", shared_loader())
         if self.settings.static_credentials:
             session.set_credentials(*self.settings.static_credentials)
         else:

@@ -9,6 +9,7 @@ short reason for each, in words.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -81,20 +82,35 @@ class DataPathProbe(Probe[DataPathSnapshot]):
         self.deployment = deployment
 
     async def collect(self) -> DataPathSnapshot:
-        # Imported here: the diagnostics import the probe suite, which builds this probe.
-        from probes.diagnostics.registry import BY_ID, PROBES
-        from probes.diagnostics.runner import FAILED, run_diagnostics
+        from probes.diagnostics.runner import FAILED
 
-        chosen = tuple(BY_ID[i] for i in DIAGNOSTIC_IDS)
         # The backups check reads only the service's current task definition: one
         # DescribeServices, not the whole ECS probe (this runs beside the dashboard's probes).
-        results: dict[str, ProbeResult[Any]] = {"ecs": await self._service()}
-        results.update(_not_read(name) for name in PROBES if name not in results)
-        report = await run_diagnostics(self.ctx, self.deployment, results=results,
-                                       diagnostics=chosen)
+        # The checks do not wait for it: they start on discovery's task definition, and run
+        # again only when the service has moved to another one since.
+        service = asyncio.create_task(self._service())
+        try:
+            expected = self.deployment.task_definition
+            report = await self._checks(None if expected else await service)
+            current = await service
+            if expected and current.ok and current.data.task_definition != expected:
+                report = await self._checks(current)
+        finally:
+            service.cancel()
         not_run = tuple(f"{o.title}: {o.error.summary() if o.error else 'failed'}"
                         for o in report.outcomes if o.status == FAILED)
         return DataPathSnapshot(report.started_at, concerns_of(report.findings), not_run)
+
+    async def _checks(self, service: ProbeResult[Any] | None) -> Any:
+        """The two diagnostics' report, given the service as read (None: discovery's)."""
+        # Imported here: the diagnostics import the probe suite, which builds this probe.
+        from probes.diagnostics.registry import BY_ID, PROBES
+        from probes.diagnostics.runner import run_diagnostics
+
+        results: dict[str, ProbeResult[Any]] = {"ecs": service or _not_read("ecs")[1]}
+        results.update(_not_read(name) for name in PROBES if name not in results)
+        return await run_diagnostics(self.ctx, self.deployment, results=results,
+                                     diagnostics=tuple(BY_ID[i] for i in DIAGNOSTIC_IDS))
 
     async def _service(self) -> ProbeResult[Any]:
         started = utcnow()

@@ -22,6 +22,16 @@ class FollowStats:
     rescued_events: int = 0  # found by the late re-read, after their timestamps were sealed
     by_kind: dict[str, int] = field(default_factory=dict)
 
+    def count_read(self, kind: str, new: int, read: int) -> None:
+        """One window of `kind` (head, stream, sweep) read: `read` events, `new` of them new."""
+        self.events_read += read
+        for key, value in ((kind, new), (kind + "_read", read), (kind + "_calls", 1)):
+            self.by_kind[key] = self.by_kind.get(key, 0) + value
+        if kind == "sweep":
+            self.swept_events += new
+        elif kind == "stream":
+            self.stream_events += new
+
 
 def covered_ms(events: Sequence[dict], start: int) -> int:
     """How many ms above `start` a page's newest event lies."""

@@ -88,6 +88,7 @@ class LogFollower:
                  events_per_poll: int = DEFAULT_EVENTS_PER_POLL,
                  max_unsealed_ids: int = DEFAULT_MAX_UNSEALED_IDS,
                  follow_streams: bool = True,
+                 one_shot: bool = False,
                  clock=now_ms):
         if not groups:
             raise ValueError("no log group to follow")
@@ -102,6 +103,7 @@ class LogFollower:
         self.events_per_poll = events_per_poll
         self.max_unsealed_ids = max_unsealed_ids
         self.follow_streams = follow_streams
+        self.one_shot = one_shot  # polled once (status): no sweep, no late re-read
         self._clock = clock
         self.clock = AwsClock(clock)  # AWS's time, from its answers
         self.start_ms = start_ms
@@ -175,7 +177,7 @@ class LogFollower:
         c.recheck_missing(wall, MISSING_RECHECK_MS)  # a sidecar may have started logging
         await self._follow(logs, c, wall, budget)
         # After the head, never beside it: all the head read is then visible to the sweep.
-        if self.clock.calibrated:  # sealing by an unconfirmed local clock lost events
+        if self.clock.calibrated and not self.one_shot:  # an unconfirmed clock lost events
             wall = self.clock.now()
             await self._sweep(logs, c, wall, budget)
             if late.rescan_due(c, wall):
@@ -246,6 +248,8 @@ class LogFollower:
                 start = c.next_ms if start is None else start
                 span = c.recent_span(self.page_limit, c.span_ms)
                 end = min(target, max(start, c.next_ms) + span - 1)
+                if target - end <= FUTURE_SKEW_MS + span // 4:
+                    end = target  # the rest is a sliver (a second of future): same request
             if end < start:
                 c.caught_up = True
                 return
@@ -339,14 +343,7 @@ class LogFollower:
             if not token or token == request.get("nextToken"):
                 break
             request["nextToken"] = token
-        self.stats.events_read += read
-        self.stats.by_kind[kind] = self.stats.by_kind.get(kind, 0) + new
-        self.stats.by_kind[kind + "_read"] = self.stats.by_kind.get(kind + "_read", 0) + read
-        self.stats.by_kind[kind + "_calls"] = self.stats.by_kind.get(kind + "_calls", 0) + 1
-        if kind == "sweep":
-            self.stats.swept_events += new
-        elif kind == "stream":
-            self.stats.stream_events += new
+        self.stats.count_read(kind, new, read)
         return end, read
 
     # ---------------------------------------------------------------- output

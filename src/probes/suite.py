@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from probes.context import AwsContext, AwsSettings
+from probes.context import AwsContext, AwsSettings, shared_loader
 from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, discover
 from probes.discovery_cache import CachedDiscovery, DiscoveryCache, StackMark
 from probes.errors import EnvironmentUnusable, ErrorKind
@@ -26,7 +26,14 @@ DASHBOARD_PROBES = ("stack", "ecs", "targets", "logs", "alarms", "costs")
 # The probes' modules, imported by `build_probes`: `open_and_collect` loads them in a thread
 # while the first round of requests is out, not before it.
 PROBE_MODULES = ("probes.alarms", "probes.costs", "probes.datapath", "probes.ecs",
-                 "probes.live_logs_probe", "probes.metrics", "probes.stack", "probes.targets")
+                 "probes.live_logs_probe", "probes.metrics", "probes.stack", "probes.targets",
+                 # The data-path probe's diagnostics, imported by its first run.
+                 "probes.diagnostics.runner", "probes.diagnostics.registry")
+# The services the probes call. botocore reads each one's model from disk when its client is
+# first made (s3's takes ~25 ms): read them in a thread too, while requests are out, rather
+# than on the event loop between an answer and the request that depends on it.
+PROBE_SERVICES = ("ecs", "elbv2", "logs", "cloudwatch", "acm", "cloudfront", "ce", "budgets",
+                  "s3")
 
 
 @dataclass
@@ -77,11 +84,13 @@ async def open_and_collect(
         await ctx.resolve_credentials()
         cached = cache.load() if cache else None
         opening = asyncio.create_task(_open(ctx, stack, overrides, cache, cached))
+        loop = asyncio.get_running_loop()
         try:
-            await asyncio.get_running_loop().run_in_executor(None, _import_probe_modules)
+            await loop.run_in_executor(None, _import_probe_modules)
         except BaseException:
             opening.cancel()
             raise
+        loop.run_in_executor(None, preload_models, PROBE_SERVICES)  # never fails
         if cached is None:
             connection = await opening
             probes = build(ctx, connection.deployment, connection.identity.account)
@@ -112,6 +121,16 @@ async def open_and_collect(
 def _import_probe_modules() -> None:
     for name in PROBE_MODULES:
         importlib.import_module(name)
+
+
+def preload_models(services: tuple[str, ...]) -> None:
+    """Read these services' models into the shared loader (from a thread, ahead of their
+    clients); a model that cannot be read is left for the client to report."""
+    loader = shared_loader()
+    for service in services:
+        for type_name in ("service-2", "endpoint-rule-set-1"):
+            with contextlib.suppress(Exception):
+                loader.load_service_model(service, type_name)
 
 
 # Probes that need nothing discovery finds (the stack's name, the account).

@@ -49,7 +49,9 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
         return build_probes(ctx, deployment, intervals=env.intervals,
                             cost_cache_dir=cache_dir(), cost_cache_ttl_s=env.cost_cache_ttl_s,
                             log_since_ms=since_ms, account=account,
-                            metric_overrides=env.metric_overrides)
+                            metric_overrides=env.metric_overrides,
+                            # One read of the logs: no sweep after it, no live session.
+                            log_options={"one_shot": True, "live_tail": False})
 
     # Discovery cached on disk is checked in the same first round as the probes' requests.
     connection, results = await open_and_collect(env.aws, env.stack, env.overrides, build,

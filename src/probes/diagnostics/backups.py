@@ -2,12 +2,14 @@
 
 The guide's backup service understands three SQLite URL forms; anything else (a one-slash
 typo, another scheme) and it fails, and an in-memory database has nothing to back up. The
-backups bucket is listed (one ListObjectsV2 page per 1,000 objects, at most ten pages) for the
-newest object; the logs are searched for "backup failed" over one backup interval.
+backups bucket is listed (one ListObjectsV2 page per 1,000 objects, at most ten pages; a
+bucket that does not exist says NoSuchBucket there, so no HeadBucket first) for the newest
+object while the logs are searched for "backup failed" over one backup interval.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -15,7 +17,7 @@ from datetime import datetime, timedelta
 from botocore.exceptions import ClientError
 
 from probes.diagnostics import guide
-from probes.diagnostics.inputs import DiagnosticInputs
+from probes.diagnostics.inputs import DiagnosticInputs, FetchFailed
 from probes.diagnostics.log_search import LogMatches, search
 from probes.diagnostics.model import Diagnostic, Finding, Severity, args, evidence
 from probes.diagnostics.resources import TaskDefinitionSpec, task_definition
@@ -84,18 +86,15 @@ async def list_backups(inputs: DiagnosticInputs, bucket: str) -> BackupListing:
 
     async def fetch() -> BackupListing:
         s3 = await inputs.ctx.client("s3")
-        try:
-            await s3.head_bucket(Bucket=bucket)
-        except ClientError as exc:
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-            if status == 404 or exc.response.get("Error", {}).get("Code") in ("404",
-                                                                              "NoSuchBucket"):
-                return BackupListing(bucket, exists=False)
-            raise
         count, total, newest = 0, 0, ("", None)
         request = {"Bucket": bucket}
         for _ in range(MAX_PAGES):
-            page = await s3.list_objects_v2(**request)
+            try:
+                page = await s3.list_objects_v2(**request)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
+                    return BackupListing(bucket, exists=False)
+                raise
             for obj in page.get("Contents", []):
                 if not is_backup_key(obj["Key"]):
                     continue
@@ -206,21 +205,53 @@ def evaluate_backups(listing: BackupListing | None, failures: LogMatches | None,
 
 
 async def check_backups(inputs: DiagnosticInputs) -> list[Finding]:
-    spec = await task_definition(inputs)
-    findings = evaluate_database_url(database_url_of(spec), spec.arn) if spec else []
-    bucket = backups_bucket(inputs, spec)
-    listing = await list_backups(inputs, bucket) if bucket else None
-    failures = None
-    if inputs.deployment.log_groups:
-        interval = next((c.env("BACKUP_INTERVAL_HOURS") for c in spec.containers
-                         if c.env("BACKUP_INTERVAL_HOURS")), None) if spec else None
-        hours = float(interval) if interval and interval.replace(".", "", 1).isdigit() else 6
-        try:
-            failures = await search(inputs, inputs.deployment.log_groups[0], FAILURE_PATTERN,
-                                    timedelta(hours=max(1.0, hours)))
-        except Exception as exc:  # noqa: BLE001 - the bucket is the evidence; logs only add
-            inputs.note(inputs.classify(exc, "logs:FilterLogEvents"))
+    # What needs nothing from the task definition goes out with it: the stack's bucket, and
+    # the logs over the default interval (read again only if the task definition sets
+    # another). The reads are shared: asked again below, the same answer is awaited.
+    early = [asyncio.ensure_future(read) for read in (
+        list_backups(inputs, inputs.deployment.backup_bucket)
+        if inputs.deployment.backup_bucket else None,
+        _failures(inputs, None, note=False)) if read is not None]
+    try:
+        spec = await task_definition(inputs)
+        findings = evaluate_database_url(database_url_of(spec), spec.arn) if spec else []
+        bucket = backups_bucket(inputs, spec)
+        listing, failures = await asyncio.gather(
+            list_backups(inputs, bucket) if bucket else _none(), _failures(inputs, spec))
+    finally:
+        for read in early:
+            read.cancel()  # a read nobody awaited (the check failed first); shared ones go on
+            read.add_done_callback(_retrieved)
     return findings + evaluate_backups(listing, failures, inputs.now)
+
+
+async def _failures(inputs: DiagnosticInputs, spec: TaskDefinitionSpec | None, *,
+                    note: bool = True) -> LogMatches | None:
+    """The "backup failed" lines of one backup interval (BACKUP_INTERVAL_HOURS, default 6 h);
+    None when the logs cannot say (no log group, or the search failed: noted, the bucket is
+    the evidence)."""
+    if not inputs.deployment.log_groups:
+        return None
+    interval = next((c.env("BACKUP_INTERVAL_HOURS") for c in spec.containers
+                     if c.env("BACKUP_INTERVAL_HOURS")), None) if spec else None
+    hours = float(interval) if interval and interval.replace(".", "", 1).isdigit() else 6
+    window, group = timedelta(hours=max(1.0, hours)), inputs.deployment.log_groups[0]
+    try:
+        return await inputs.shared(f"log-search:{group}:{FAILURE_PATTERN}:{window}", lambda: (
+            search(inputs, group, FAILURE_PATTERN, window)))
+    except FetchFailed as exc:  # classified where the call was made
+        if note:
+            inputs.note(exc.error)
+        return None
+
+
+def _retrieved(read: asyncio.Future[object]) -> None:
+    if not read.cancelled():
+        read.exception()  # said by the check that awaited it, or by nobody
+
+
+async def _none() -> None:
+    return None
 
 
 DIAGNOSTICS = (

@@ -7,6 +7,7 @@ us-east-1). An SSL handshake seen from outside is a manual check (manual.py).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -107,29 +108,45 @@ def _region_of(arn: str, default: str) -> str:
 async def certificate_arns(inputs: DiagnosticInputs) -> list[str]:
     """The stack's certificates, the ALB listeners' (one DescribeListeners per ALB) and the
     distribution's (shared with the CloudFront diagnostic; tolerated when unreadable)."""
-    arns = list(inputs.deployment.certificate_arns)
+    found = await asyncio.gather(_listener_certificates(inputs), _distribution_certificate(inputs))
+    return list(dict.fromkeys([*inputs.deployment.certificate_arns, *found[0], *found[1]]))
+
+
+async def _listener_certificates(inputs: DiagnosticInputs) -> list[str]:
     elb = await inputs.ctx.client("elbv2")
-    for lb_arn in inputs.deployment.load_balancer_arns:
-        listeners = await elb.describe_listeners(LoadBalancerArn=lb_arn)
-        arns += [c["CertificateArn"] for listener in listeners.get("Listeners", [])
-                 for c in listener.get("Certificates", []) if c.get("CertificateArn")]
+    described = await asyncio.gather(*(elb.describe_listeners(LoadBalancerArn=arn)
+                                       for arn in inputs.deployment.load_balancer_arns))
+    return [c["CertificateArn"] for listeners in described
+            for listener in listeners.get("Listeners", [])
+            for c in listener.get("Certificates", []) if c.get("CertificateArn")]
+
+
+async def _distribution_certificate(inputs: DiagnosticInputs) -> list[str]:
     try:
         dist = await distribution(inputs)
     except FetchFailed as exc:
         inputs.note(exc.error)
-        dist = None
-    if dist is not None and dist.certificate_arn:
-        arns.append(dist.certificate_arn)
-    return list(dict.fromkeys(arns))
+        return []
+    return [dist.certificate_arn] if dist is not None and dist.certificate_arn else []
 
 
 async def check_certificates(inputs: DiagnosticInputs) -> list[Finding]:
-    findings: list[Finding] = []
-    for arn in await certificate_arns(inputs):
-        acm = await inputs.ctx.client("acm", region=_region_of(arn, inputs.ctx.region))
-        described = await acm.describe_certificate(CertificateArn=arn)
-        findings += evaluate_certificate(parse_certificate(described["Certificate"]), inputs.now)
-    return findings
+    """Every certificate described at once; the stack's own go out with the listeners' and the
+    distribution's reads, the others (seen only there) once those answer."""
+    own = list(dict.fromkeys(inputs.deployment.certificate_arns))
+    early = [asyncio.ensure_future(_described(inputs, arn)) for arn in own]
+    try:
+        later = [arn for arn in await certificate_arns(inputs) if arn not in own]
+        described = await asyncio.gather(*early, *(_described(inputs, arn) for arn in later))
+    finally:
+        for task in early:
+            task.cancel()
+    return [f for cert in described for f in evaluate_certificate(cert, inputs.now)]
+
+
+async def _described(inputs: DiagnosticInputs, arn: str) -> Certificate:
+    acm = await inputs.ctx.client("acm", region=_region_of(arn, inputs.ctx.region))
+    return parse_certificate((await acm.describe_certificate(CertificateArn=arn))["Certificate"])
 
 
 DIAGNOSTICS = (

@@ -21,7 +21,7 @@ from botocore.parsers import ResponseParserError
 
 from probes.context import AwsContext, current_action
 from probes.deployment import Deployment
-from probes.errors import ErrorKind, ProbeError, classify
+from probes.errors import ErrorKind, ProbeError, action_of, classify
 from probes.identity import CallerIdentity
 from probes.result import ProbeResult
 
@@ -99,7 +99,9 @@ class DiagnosticInputs:
         return result.data if result is not None and result.ok else None
 
     def classify(self, exc: BaseException, action: str | None = None) -> ProbeError:
-        action = action or current_action.get()
+        # The action recorded on the exception first: a call made in a child task (gather)
+        # never set this task's `current_action`.
+        action = action_of(exc) or action or current_action.get()
         if not_implemented(exc):
             return ProbeError(
                 ErrorKind.OTHER,

@@ -4,11 +4,15 @@ One bounded search: a time window and a small page limit, at most `MAX_CALLS` re
 FilterLogEvents is limited to ~10 calls/s per account and region (shared with everyone during an
 outage), so diagnostics ask "is there any, and what does the newest say", never "fetch them all".
 
-FilterLogEvents returns the *oldest* events first, and may return empty pages that still carry
-a nextToken. So the search walks back from now in windows (1 min, then 4x wider each time): the
-first window that holds events gives the newest line (a window with more than a page is
-narrowed towards now first). A read cut short before it covered the window, with nothing found,
-is `unknown`: not evidence that the group was silent.
+The first request asks for the whole window: when AWS answers it in one page (no nextToken),
+that page is every match, so its count is exact and its newest event is the newest line; most
+searches ("any backup failure in 6 h?") end there, in one request. Otherwise (more than a page,
+or AWS stopped scanning early and left a token) the search starts again from now, because
+FilterLogEvents returns the *oldest* events first and may return empty pages that still carry a
+nextToken: it walks back in windows (1 min, then 4x wider each time), and the first window that
+holds events gives the newest line (a window with more than a page is narrowed towards now
+first). A read cut short before it covered the window, with nothing found, is `unknown`: not
+evidence that the group was silent.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 from probes.diagnostics.inputs import DiagnosticInputs
 
 PAGE_LIMIT = 50
-MAX_CALLS = 8
+MAX_CALLS = 8  # walking back, after the one whole-window request
 FIRST_SPAN_MS = 60_000
 MIN_SPAN_MS = 1_000
 
@@ -59,9 +63,15 @@ async def search(inputs: DiagnosticInputs, group: str, pattern: str,
 
 async def search_group(logs: Any, group: str, pattern: str, now: datetime,
                        window: timedelta) -> LogMatches:
-    """`search` with a logs client: newest first, in windows walking back from `now`."""
+    """`search` with a logs client: the whole window in one request when it fits one page,
+    else newest first, in windows walking back from `now`."""
     since = now - window
     floor, end = int(since.timestamp() * 1000), int(now.timestamp() * 1000)
+    whole = await logs.filter_log_events(**_request(group, pattern, floor, end))
+    if not whole.get("nextToken"):  # one page: every match of the window
+        events = list(whole.get("events", ()))
+        newest = max(events, key=lambda e: e.get("timestamp", 0)) if events else None
+        return _matches(group, pattern, since, window, len(events), False, newest)
     span, calls, count, capped = FIRST_SPAN_MS, 0, 0, False
     newest: dict[str, Any] | None = None
     while end >= floor:
@@ -69,10 +79,7 @@ async def search_group(logs: Any, group: str, pattern: str, now: datetime,
             capped = True
             break
         start = max(floor, end - span + 1)
-        request = {"logGroupName": group, "startTime": start, "endTime": end,
-                   "limit": PAGE_LIMIT}
-        if pattern:  # no pattern: every event counts
-            request["filterPattern"] = pattern
+        request = _request(group, pattern, start, end)
         events, more, used = await _first_page(logs, request, MAX_CALLS - calls)
         calls += used
         if events and more and newest is None and span > MIN_SPAN_MS:
@@ -85,6 +92,19 @@ async def search_group(logs: Any, group: str, pattern: str, now: datetime,
             count, capped = min(count, PAGE_LIMIT), True  # shown as "50+"
             break
         end, span = start - 1, span * 4
+    return _matches(group, pattern, since, window, count, capped, newest)
+
+
+def _request(group: str, pattern: str, start: int, end: int) -> dict[str, Any]:
+    request: dict[str, Any] = {"logGroupName": group, "startTime": start, "endTime": end,
+                               "limit": PAGE_LIMIT}
+    if pattern:  # no pattern: every event counts
+        request["filterPattern"] = pattern
+    return request
+
+
+def _matches(group: str, pattern: str, since: datetime, window: timedelta, count: int,
+             capped: bool, newest: dict[str, Any] | None) -> LogMatches:
     stamp = newest.get("timestamp", 0) if newest else 0
     return LogMatches(group, pattern, since, count, capped,
                       newest.get("message", "") if newest else "", _when(stamp), window)
