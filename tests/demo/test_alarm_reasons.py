@@ -36,3 +36,33 @@ def test_alarm_reasons_quote_the_datapoints_before_their_transition(scenario, na
             assert all(value > alarm["Threshold"] for value, _ in points), where
         else:
             assert all(value <= alarm["Threshold"] for value, _ in points), where
+
+
+STEP_METRICS = {"HTTPCode_ELB_5XX_Count", "UnHealthyHostCount"}
+
+
+@pytest.mark.parametrize("name", n.SCENARIOS)
+def test_a_step_signal_was_healthy_before_its_alarm_s_window(scenario, name):
+    """The metric history agrees with the alarm: before the evaluation window that made it
+    fire, its signal did not cross (seen: fail-open's host counts were 0 healthy / 2 unhealthy
+    for all 3 hours though its alarm fired 14 min ago, so no transition could be found)."""
+    handle = scenario(name)
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=handle.endpoint_url,
+                              region_name="eu-west-1", aws_access_key_id="testing",
+                              aws_secret_access_key="testing")
+    now = handle.built.now
+    for alarm in cloudwatch.describe_alarms(AlarmNamePrefix=n.STACK)["MetricAlarms"]:
+        if alarm["StateValue"] != "ALARM" or alarm["MetricName"] not in STEP_METRICS:
+            continue
+        window = timedelta(seconds=alarm["Period"] * alarm["EvaluationPeriods"])
+        began = alarm["StateUpdatedTimestamp"].astimezone(UTC) - window
+        if began - timedelta(minutes=30) < now - timedelta(hours=3):
+            continue  # before the 3 h the demo writes
+        stats = cloudwatch.get_metric_statistics(
+            Namespace=alarm["Namespace"], MetricName=alarm["MetricName"],
+            Dimensions=alarm["Dimensions"], StartTime=began - timedelta(minutes=30),
+            EndTime=began - timedelta(minutes=1), Period=alarm["Period"],
+            Statistics=[alarm["Statistic"]])["Datapoints"]
+        assert stats, (name, alarm["AlarmName"])
+        before = [p[alarm["Statistic"]] for p in stats]
+        assert all(v <= alarm["Threshold"] for v in before), (name, alarm["AlarmName"], before)

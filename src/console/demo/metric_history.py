@@ -49,15 +49,17 @@ def onset_minutes(name: str, levels: MetricLevels, firing: Mapping[str, timedelt
 def _shape(name: str, start: float, end: float, minutes_ago: float, onset: float,
            incident: float) -> float:
     """The level of `name` at `minutes_ago`, from `start` (healthy) to `end` (now)."""
-    if not incident or start == end:
+    if start == end:
         return end
-    if name in _GRADUAL:
-        begin = max(onset, incident) if name in _ALARM_OF else incident
-        if minutes_ago >= begin:
-            return start
-        progress = (begin - minutes_ago) / max(begin, 1.0)
-        return start + (end - start) * (1 - math.exp(-4.0 * progress)) / (1 - math.exp(-4.0))
-    return end if minutes_ago < onset else start
+    if name not in _GRADUAL:  # a step where its alarm's window began (or never: level now)
+        return end if minutes_ago < onset or onset <= 0 else start
+    if not incident:
+        return end
+    begin = max(onset, incident) if name in _ALARM_OF else incident
+    if minutes_ago >= begin:
+        return start
+    progress = (begin - minutes_ago) / max(begin, 1.0)
+    return start + (end - start) * (1 - math.exp(-4.0 * progress)) / (1 - math.exp(-4.0))
 
 
 def _climb(start: float, end: float, threshold: float, minutes_ago: float, onset: float,
