@@ -34,10 +34,11 @@ from probes.scheduler import backoff_delay
 DEFAULT_INTERVAL_S = 1.0
 # Full pages (FilterLogEvents' most): in a burst, half the requests of 5,000-event pages.
 TAIL_PAGE_LIMIT = 10_000
-# In a burst (this many events a poll) polls are 1.5x apart: each reads one full page, not
-# two (the head re-reads up to a page below the newest event for late arrivals), so a burst
-# costs ~1.5 FilterLogEvents/s instead of the budget's 2/s, for ~0.25 s more latency.
-BURST_EVENTS, BURST_STRETCH = 1_000, 1.5
+# While following, FilterLogEvents keep to this share of the request budget's rate (1.5/s of
+# 2/s in most regions, less after a throttle): a poll that needed several requests (in a burst
+# the head page, the sweep's pages, a lagging stream) is followed by a longer wait, the others
+# start `interval_s` apart, so fresh events still show within about a poll.
+FOLLOW_SHARE = 0.75
 MAX_BACKOFF_S = 60.0
 FATAL_KINDS = (ErrorKind.CREDENTIALS, ErrorKind.NOT_FOUND, ErrorKind.ACCESS_DENIED)
 
@@ -128,13 +129,13 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
     if options.follow:  # live tail where the account allows it; says why not on stderr
         follower = LiveTailFollower.around(follower, live=options.live_tail)
     writer = TailWriter(out, target, options)
-    progress = HistoryProgress(err, follower, ctx.budget.bucket(
-        "FilterLogEvents", ctx.region_for("logs")).rate)
+    bucket = ctx.budget.bucket("FilterLogEvents", ctx.region_for("logs"))
+    progress = HistoryProgress(err, follower, bucket.rate)
     failures = 0
     reported: set[str] = set()
     frozen = False
+    started, calls = time.monotonic(), follower.stats.api_calls  # since the last wait
     while True:
-        started = time.monotonic()
         try:
             events = await follower.poll()
         except Exception as exc:  # every failure is classified (below)
@@ -169,13 +170,16 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
             return 0
         if reader_gone(out):
             raise BrokenPipeError("the reader of stdout has gone")
-        await asyncio.sleep(max(0.0, poll_interval(options, len(events))
-                                - (time.monotonic() - started)))
+        interval = poll_interval(options, follower.stats.api_calls - calls, bucket.rate)
+        await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+        started, calls = time.monotonic(), follower.stats.api_calls
 
 
-def poll_interval(options: TailOptions, batch: int) -> float:
-    """Seconds between the starts of two follow polls, after one that brought `batch` events."""
-    return options.interval_s * (BURST_STRETCH if batch >= BURST_EVENTS else 1)
+def poll_interval(options: TailOptions, requests: int, rate_per_s: float) -> float:
+    """Seconds from the start of a follow poll (with the catching-up polls right after it)
+    that sent `requests` FilterLogEvents to the start of the next: `interval_s`, or longer
+    when that many requests would go over `FOLLOW_SHARE` of the budget's `rate_per_s`."""
+    return max(options.interval_s, requests / (rate_per_s * FOLLOW_SHARE))
 
 
 def _report_loss_risk(follower: LogFollower, err: TextIO, reported: set[str]) -> None:
