@@ -3,11 +3,14 @@
 Every Cost Explorer request is billed ($0.01, each page) and its data refreshes only a few times a
 day, so results are cached on disk (6 h by default) and always carry their "as of" time. One
 GetCostAndUsage (DAILY, grouped by SERVICE) gives both views; DescribeBudgets adds the budgets.
-Cost Explorer and Budgets always go to us-east-1. A result whose Budgets part failed (e.g.
-budgets:ViewBudget denied) is cached like any other: the denial does not go away by asking
-again, and asking again pays Cost Explorer again. A cache directory that cannot be read or
-written is said, with its path, next to the costs (which are then fetched, and billed, each
-time).
+Cost Explorer and Budgets always go to us-east-1. Cost Explorer keeps to the request budget
+(`probes.request_budget`: 20/h, halved after a throttle); when its next token is far away the
+probe does not wait for it but fails as *held back*, saying the pace, AWS's words and when the
+costs still shown were read (the pane keeps them, marked stale). A result whose Budgets part
+failed (e.g. budgets:ViewBudget denied) is cached like any other: the denial does not go
+away by asking again, and asking again pays Cost Explorer again. A cache directory that cannot
+be read or written is said, with its path, next to the costs (which are then fetched, and
+billed, each time).
 """
 
 from __future__ import annotations
@@ -17,148 +20,29 @@ import json
 import logging
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from probes.context import AwsContext
-from probes.errors import ErrorKind, ProbeError, classify
+from probes.cost_data import (
+    METRIC,
+    Budget,
+    CostSnapshot,
+    ServiceCost,
+    month_to_date,
+    parse_budgets,
+    parse_cost_and_usage,
+)
+from probes.errors import HELD_BACK_FIX, ErrorKind, HeldBack, ProbeError, classify
+from probes.request_budget import key_by_account
 from probes.result import Probe, utcnow
+from probes.token_bucket import BudgetRefusal
 
+__all__ = ["Budget", "CostCache", "CostCacheError", "CostSnapshot", "CostsProbe", "ServiceCost",
+           "month_to_date", "parse_budgets", "parse_cost_and_usage"]
 log = logging.getLogger(__name__)
 DEFAULT_CACHE_TTL_S = 6 * 3600
-METRIC = "UnblendedCost"
-
-
-@dataclass(frozen=True)
-class ServiceCost:
-    service: str
-    amount: float
-    daily: tuple[float, ...]  # aligned with CostSnapshot.days
-
-
-@dataclass(frozen=True)
-class Budget:
-    name: str
-    limit: float
-    actual: float
-    forecast: float | None
-    unit: str
-    time_unit: str
-
-    @property
-    def used_fraction(self) -> float:
-        return self.actual / self.limit if self.limit else 0.0
-
-    @property
-    def forecast_fraction(self) -> float | None:
-        return self.forecast / self.limit if self.limit and self.forecast is not None else None
-
-    @property
-    def exceeded(self) -> bool:
-        return self.limit > 0 and self.actual > self.limit
-
-
-@dataclass(frozen=True)
-class CostSnapshot:
-    as_of: datetime  # when AWS was asked
-    period_start: date
-    period_end: date  # exclusive
-    currency: str
-    total: float
-    days: tuple[date, ...]
-    daily_totals: tuple[float, ...]
-    services: tuple[ServiceCost, ...]  # most expensive first
-    budgets: tuple[Budget, ...]
-    from_cache: bool = False
-    errors: tuple[ProbeError, ...] = field(default=())  # a part that failed (e.g. budgets)
-
-    def top(self, n: int = 5) -> tuple[ServiceCost, ...]:
-        return self.services[:n]
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        data["as_of"] = self.as_of.isoformat()
-        data["period_start"] = self.period_start.isoformat()
-        data["period_end"] = self.period_end.isoformat()
-        data["days"] = [d.isoformat() for d in self.days]
-        data["errors"] = [e.to_dict() for e in self.errors]
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> CostSnapshot:
-        return cls(
-            as_of=datetime.fromisoformat(data["as_of"]),
-            period_start=date.fromisoformat(data["period_start"]),
-            period_end=date.fromisoformat(data["period_end"]),
-            currency=data["currency"],
-            total=float(data["total"]),
-            days=tuple(date.fromisoformat(d) for d in data["days"]),
-            daily_totals=tuple(float(x) for x in data["daily_totals"]),
-            services=tuple(ServiceCost(s["service"], float(s["amount"]),
-                                       tuple(float(x) for x in s["daily"]))
-                           for s in data["services"]),
-            budgets=tuple(Budget(**b) for b in data["budgets"]),
-            from_cache=True,
-            errors=tuple(ProbeError(ErrorKind(e["kind"]), e["message"], e["fix"],
-                                    e.get("action"), e.get("code"))
-                         for e in data.get("errors", [])),
-        )
-
-
-def month_to_date(today: date) -> tuple[date, date]:
-    """[first of the month, tomorrow): today's partial spend included."""
-    return today.replace(day=1), today + timedelta(days=1)
-
-
-def parse_cost_and_usage(pages: list[dict], start: date, end: date) -> tuple[
-        str, tuple[date, ...], tuple[float, ...], tuple[ServiceCost, ...]]:
-    """Fold DAILY results grouped by SERVICE into per-day totals and per-service series."""
-    days = tuple(start + timedelta(days=i) for i in range((end - start).days))
-    index = {d: i for i, d in enumerate(days)}
-    per_service: dict[str, list[float]] = {}
-    currency = "USD"
-    for page in pages:
-        for period in page.get("ResultsByTime", []):
-            day = date.fromisoformat(period["TimePeriod"]["Start"][:10])
-            if day not in index:
-                continue
-            for group in period.get("Groups", []):
-                name = (group.get("Keys") or ["Other"])[0]
-                metric = group.get("Metrics", {}).get(METRIC) or next(
-                    iter(group.get("Metrics", {}).values()), {})
-                amount = float(metric.get("Amount", 0) or 0)
-                currency = metric.get("Unit", currency) or currency
-                per_service.setdefault(name, [0.0] * len(days))[index[day]] += amount
-            if not period.get("Groups"):
-                metric = (period.get("Total") or {}).get(METRIC) or {}
-                if metric:
-                    amount = float(metric.get("Amount", 0) or 0)
-                    per_service.setdefault("Total", [0.0] * len(days))[index[day]] += amount
-    # Amounts stay unrounded: many services cost fractions of a cent a day, and rounding
-    # each day before summing loses them. Rounding is for display only.
-    services = tuple(sorted(
-        (ServiceCost(name, sum(series), tuple(series)) for name, series in per_service.items()),
-        key=lambda s: (-s.amount, s.service)))
-    daily = tuple(sum(s.daily[i] for s in services) for i in range(len(days)))
-    return currency, days, daily, services
-
-
-def parse_budgets(raw: list[dict]) -> tuple[Budget, ...]:
-    budgets = []
-    for b in raw:
-        limit = (b.get("BudgetLimit") or {})
-        spend = (b.get("CalculatedSpend") or {})
-        forecast = spend.get("ForecastedSpend")
-        budgets.append(Budget(
-            name=b.get("BudgetName", ""),
-            limit=float(limit.get("Amount", 0) or 0),
-            actual=float((spend.get("ActualSpend") or {}).get("Amount", 0) or 0),
-            forecast=float(forecast["Amount"]) if forecast else None,
-            unit=limit.get("Unit", "USD") or "USD",
-            time_unit=b.get("TimeUnit", "") or "",
-        ))
-    return tuple(budgets)
 
 
 class CostCacheError(Exception):
@@ -227,6 +111,7 @@ class CostsProbe(Probe[CostSnapshot]):
         self._today = today
         self._account: str | None = account or None  # known from the caller identity
         self._force = False
+        self._last: CostSnapshot | None = None  # what the pane shows: for a held-back note
 
     def force_next(self) -> None:
         """Bypass the disk cache once (the operator asked for fresh, billed data)."""
@@ -236,9 +121,22 @@ class CostsProbe(Probe[CostSnapshot]):
         if self._account is None:
             sts = await self.ctx.client("sts")
             self._account = (await sts.get_caller_identity())["Account"]
+            key_by_account(self.ctx.budget, self._account, self.ctx.settings.endpoint_url)
         return self._account
 
     async def collect(self) -> CostSnapshot:
+        snapshot = await self._collect()
+        self._last = snapshot
+        return snapshot
+
+    def _held_back(self, refusal: BudgetRefusal) -> HeldBack:
+        shown = self._last
+        showing = (f"showing costs read at {shown.as_of:%H:%M} UTC" if shown is not None
+                   else "no costs read yet")
+        return HeldBack(ProbeError(ErrorKind.HELD_BACK, f"{refusal.reason}; {showing}",
+                                   HELD_BACK_FIX, "ce:GetCostAndUsage"))
+
+    async def _collect(self) -> CostSnapshot:
         account = await self._account_id()
         today = self._today or datetime.now(UTC).date()
         start, end = month_to_date(today)
@@ -262,7 +160,10 @@ class CostsProbe(Probe[CostSnapshot]):
             "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
         }
         while True:
-            page = await ce.get_cost_and_usage(**request)
+            try:
+                page = await ce.get_cost_and_usage(**request)
+            except BudgetRefusal as refusal:  # not sent: hours away after a throttle
+                raise self._held_back(refusal) from refusal
             pages.append(page)
             token = page.get("NextPageToken")
             if not token:

@@ -1,8 +1,8 @@
 """Classify what went wrong when talking to AWS, in words an on-call engineer can act on.
 
 Every probe failure becomes a `ProbeError`: a kind (throttled, access denied, credentials,
-not found, unreachable, timed out, no data yet, other), the IAM action that failed, a one-line
-message and the fix. Nothing here raises; `classify` accepts any exception.
+not found, unreachable, timed out, no data yet, held back, other), the IAM action that failed,
+a one-line message and the fix. Nothing here raises; `classify` accepts any exception.
 
 The failed action comes from the exception itself: `probes.context` attaches it in botocore's
 `after-call` / `after-call-error` events (see `action_of`). The action AWS names in an
@@ -22,6 +22,7 @@ from botocore import exceptions as bx
 from botocore.parsers import ResponseParserError
 
 from probes import error_codes as codes
+from probes.token_bucket import BudgetRefusal
 
 # Where `probes.context` records the failed call on an exception / in a ClientError response.
 ACTION_ATTRIBUTE = "iam_action"
@@ -39,6 +40,7 @@ class ErrorKind(StrEnum):
     UNREACHABLE = "unreachable"
     TIMED_OUT = "timed out"
     NO_DATA = "no data yet"
+    HELD_BACK = "held back"  # not sent: the request budget said no (probes.request_budget)
     OTHER = "error"
 
 
@@ -81,6 +83,18 @@ class ProbeError:
             "action": self.action,
             "code": self.code,
         }
+
+
+class HeldBack(Exception):
+    """A probe did not ask AWS because the request budget said no; `error` says why."""
+
+    def __init__(self, error: ProbeError):
+        super().__init__(error.message)
+        self.error = error
+
+
+HELD_BACK_FIX = ("nothing to do: the console asks again once the budget allows it (the quota "
+                 "is shared with everyone in the account)")
 
 
 class EnvironmentUnusable(Exception):
@@ -131,6 +145,10 @@ def classify(exc: BaseException, *, action: str | None = None, profile: str | No
     over both.
     """
     action = action_of(exc) or action
+    if isinstance(exc, HeldBack):
+        return exc.error
+    if isinstance(exc, BudgetRefusal):
+        return ProbeError(ErrorKind.HELD_BACK, str(exc), HELD_BACK_FIX, action)
     if isinstance(exc, bx.ClientError):
         return _classify_client_error(exc, action=action, profile=profile, endpoint=endpoint)
     if isinstance(exc, bx.ProfileNotFound):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from probes.request_budget import key_by_account
 from probes.result import Probe
 
 
@@ -26,4 +27,8 @@ class IdentityProbe(Probe[CallerIdentity]):
     async def collect(self) -> CallerIdentity:
         sts = await self.ctx.client("sts")
         raw = await sts.get_caller_identity()
-        return CallerIdentity(raw.get("Account", ""), raw.get("Arn", ""), raw.get("UserId", ""))
+        identity = CallerIdentity(raw.get("Account", ""), raw.get("Arn", ""),
+                                  raw.get("UserId", ""))
+        # AWS's quotas are the account's: two profiles for one account share one budget.
+        key_by_account(self.ctx.budget, identity.account, self.ctx.settings.endpoint_url)
+        return identity

@@ -20,7 +20,7 @@ WINDOW_PAGES = 3  # a window paged through with nextToken stays cheap on moto up
 MAX_STREAM_CALLS = 3  # lagging-stream requests per group and poll
 MAX_STREAMS_PER_CALL = 100  # FilterLogEvents' limit on logStreamNames
 FRESH_MS = 500  # a stream this close to the head is read by the head window itself
-BAND_SPAN_MS = 250  # lagging streams whose newest events lie this close share a request
+BAND_SPAN_MS = 5_000  # lagging streams whose newest events lie this close share a request
 RESCAN_DEPTH_MS = 5 * 60_000  # sealed spans kept for the late re-read (`probes.log_rescan`)
 NEVER = 1 << 62  # the cutoff of a span sealed without reading it: nothing is re-emitted there
 
@@ -211,13 +211,15 @@ def next_span(span_ms: int, width_ms: int, read: int, page_limit: int) -> int:
 
 
 def stream_bands(streams: Mapping[str, StreamMark], *, floor_ms: int, below_ms: int,
-                 active_since_ms: int) -> list[tuple[int, list[str]]]:
+                 active_since_ms: int, checked_before_ms: int = NEVER,
+                 ) -> list[tuple[int, list[str]]]:
     """Requests for the lagging, recently active streams: each starts at its oldest member's
     newest timestamp and re-reads its other members' events above that, so only streams whose
     newest events lie within `BAND_SPAN_MS` share one. At most `MAX_STREAM_CALLS` requests,
     the streams read longest ago first; the others wait for the next poll."""
     lagging = sorted((m.head_ms, name) for name, m in streams.items()
-                     if floor_ms <= m.head_ms < below_ms and m.active_ms >= active_since_ms)
+                     if floor_ms <= m.head_ms < below_ms and m.active_ms >= active_since_ms
+                     and m.checked_ms <= checked_before_ms)
     bands: list[tuple[int, list[str]]] = []
     for head, name in lagging:
         if bands and head - bands[-1][0] <= BAND_SPAN_MS and (

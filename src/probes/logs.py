@@ -61,6 +61,7 @@ DEFAULT_PAGE_LIMIT = 5_000
 DEFAULT_EVENTS_PER_POLL = 25_000
 DEFAULT_MAX_UNSEALED_IDS = 2_000_000
 FUTURE_SKEW_MS, HEAD_CALLS_PER_POLL = 1_000, 8  # windows a poll: then `tail` shows progress
+STREAM_RECHECK_MS = 3_000
 IDLE_STREAM_MS = 12_000  # a stream silent this long is left to the head and the sweep
 FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-millisecond
 MAX_NARROWINGS = 3
@@ -200,14 +201,17 @@ class LogFollower:
             max_overlap_ms=self.head_overlap_ms, fresh_since_ms=wall - FRESH_ACTIVE_MS)
         if c.primed:
             # Look back over the overlap window while it holds at most about a page of known
-            # events: late arrivals show at the next poll, for one extra page at most.
+            # events: late arrivals show at the next poll, for one extra page at most. In a
+            # burst, less: what the last poll brought must fit in the same page beside it.
             floor = max(c.sealed_ms, wall - self.overlap_ms - self.sweep_interval_ms)
-            lookback = max(floor, c.seen.start_for(c.head_ms, floor, self.page_limit))
+            known = max(0, self.page_limit - c.head_new * 5 // 4)
+            lookback = max(floor, c.seen.start_for(c.head_ms, floor, known))
             first_start = min(first_start, max(c.sealed_ms, min(c.next_ms, lookback)))
         primed = c.primed and self.follow_streams
         # Lagging streams are chosen before the head read moves their marks.
         bands = stream_bands(c.streams, floor_ms=c.sealed_ms, below_ms=first_start,
-                             active_since_ms=wall - IDLE_STREAM_MS) if primed else []
+                             active_since_ms=wall - IDLE_STREAM_MS,
+                             checked_before_ms=wall - STREAM_RECHECK_MS) if primed else []
         c.new_streams.clear()
         before = self.stats.by_kind.get("head", 0)
         # A head read from the sealed edge is the sweep's read too (see `_sweep`).

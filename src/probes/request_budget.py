@@ -16,6 +16,12 @@ aiobotocore); a retry attempt takes one too, without waiting. When AWS answers T
 bucket's rate halves (down to 1/16) and recovers, doubling every `RECOVER_S` without another
 throttle. `status()` says when the console is holding back (a request waited, or AWS throttled
 recently) for the header.
+
+A family may cap how long a request waits for its token (Cost Explorer: after a throttle its
+next token is 6 minutes away, and a probe must not sit on it for hours): past the cap the
+request is not sent and `BudgetRefusal` says why (the rate, AWS's words). Budgets start keyed
+by profile and endpoint; once STS names the account, `key_by_account` makes every budget of
+that account (two profiles for one account) share one set of buckets, as AWS's quotas do.
 """
 
 from __future__ import annotations
@@ -24,16 +30,13 @@ import asyncio
 import functools
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from probes.error_codes import THROTTLE_CODES
+from probes.token_bucket import RECOVER_S, TokenBucket, limit_for
 
-RECOVER_S = 30.0  # after a throttle, the rate doubles back every this long
-MIN_FACTOR = 1 / 16
-HOLDING_NOTE_S = 10.0  # a wait or a throttle this recent is shown in the header
-NOTICEABLE_WAIT_S = 0.2  # shorter waits are pacing nobody would notice
-LOW_QUOTA_REGIONS = frozenset({"eu-central-1", "ap-northeast-3", "me-central-1"})
+__all__ = ["RECOVER_S", "RequestBudget", "budget_for", "family_of", "holding_back_note",
+           "key_by_account", "limit_for", "reset_budgets"]
 
 # (botocore service name, operation) -> family
 FAMILY_OF = {
@@ -44,112 +47,10 @@ FAMILY_OF = {
 }
 
 
-@dataclass(frozen=True)
-class FamilyLimit:
-    family: str
-    rate_per_s: float
-    burst: float
-    quota: str  # AWS's figure it was sized from, for the header and the docs
-
-
-def filter_log_events_quota(region: str) -> float:
-    if region == "us-east-1":
-        return 25.0
-    return 5.0 if region in LOW_QUOTA_REGIONS else 10.0
-
-
-def limit_for(family: str, region: str) -> FamilyLimit:
-    """The console's share of one family's quota in `region`."""
-    if family == "FilterLogEvents":
-        quota = filter_log_events_quota(region)
-        return FamilyLimit(family, quota / 5, quota / 2, f"{quota:g}/s")
-    if family == "DescribeTasks":
-        return FamilyLimit(family, 4.0, 20.0, "20/s, burst 100")
-    if family == "GetMetricData":
-        return FamilyLimit(family, 5.0, 10.0, "500/s")
-    if family == "CostExplorer":
-        return FamilyLimit(family, 20 / 3600, 20.0, "$0.01 a request")
-    raise KeyError(family)
-
-
 def family_of(service: str, operation: str) -> str | None:
     if service == "ce":
         return "CostExplorer"
     return FAMILY_OF.get((service, operation))
-
-
-class TokenBucket:
-    """A token bucket with reservations: `reserve()` takes a token now (the balance may go
-    negative) and says how long to wait for it, so waiters are served in order."""
-
-    def __init__(self, limit: FamilyLimit, clock: Callable[[], float]) -> None:
-        self.limit = limit
-        self._clock = clock
-        self.tokens = limit.burst
-        self.updated = clock()
-        self.factor = 1.0  # < 1 after AWS throttled
-        self.throttled_at: float | None = None
-        self.throttle_text = ""  # AWS's code and message
-        self.throttles = 0
-        self.requests = 0
-        self.waits = 0
-        self.waited_s = 0.0
-        self.last_wait_at: float | None = None
-
-    @property
-    def rate(self) -> float:
-        """The sustained rate now (less than the limit's while recovering from a throttle)."""
-        self._advance(self._clock())
-        return self._rate()
-
-    def _rate(self) -> float:
-        return self.limit.rate_per_s * self.factor
-
-    def _advance(self, now: float) -> None:
-        if self.factor < 1.0 and self.throttled_at is not None:
-            steps = int((now - self.throttled_at) // RECOVER_S)
-            if steps:
-                self.factor = min(1.0, self.factor * 2 ** steps)
-                self.throttled_at += steps * RECOVER_S
-        elapsed = max(0.0, now - self.updated)
-        self.tokens = min(self.limit.burst, self.tokens + elapsed * self._rate())
-        self.updated = now
-
-    def reserve(self, wait: bool = True) -> float:
-        """Take a token; the seconds until it is really ours (0: send now)."""
-        now = self._clock()
-        self._advance(now)
-        self.tokens -= 1
-        self.requests += 1
-        if self.tokens >= 0 or not wait:
-            return 0.0
-        delay = -self.tokens / self._rate()
-        self.waits += 1
-        self.waited_s += delay
-        if delay >= NOTICEABLE_WAIT_S:
-            self.last_wait_at = now
-        return delay
-
-    def throttled(self, text: str) -> None:
-        """AWS said Throttling: halve the rate and drop the saved-up burst."""
-        now = self._clock()
-        self._advance(now)
-        self.factor = max(MIN_FACTOR, self.factor / 2)
-        self.tokens = min(self.tokens, 0.0)
-        self.throttled_at = now
-        self.throttle_text = text
-        self.throttles += 1
-
-    def holding_back(self) -> str:
-        """Why the console is holding this family back now (empty when it is not)."""
-        now = self._clock()
-        self._advance(now)
-        name, rate = self.limit.family, self._rate()
-        if self.factor < 1.0 and self.throttled_at is not None:
-            return f"{name} slowed to {rate:.2g}/s: AWS said {self.throttle_text}"
-        if self.last_wait_at is not None and now - self.last_wait_at <= HOLDING_NOTE_S:
-            return f"{name} paced at {rate:.2g}/s"
-        return ""
 
 
 class RequestBudget:
@@ -160,12 +61,14 @@ class RequestBudget:
         self.clock = clock
         self.sleep = sleep
         self.buckets: dict[tuple[str, str], TokenBucket] = {}
+        self.account: str | None = None  # once STS has named it (`key_by_account`)
 
     def bucket(self, family: str, region: str) -> TokenBucket:
         key = (region, family)
         found = self.buckets.get(key)
         if found is None:
-            found = self.buckets[key] = TokenBucket(limit_for(family, region), self.clock)
+            found = self.buckets[key] = TokenBucket(limit_for(family, region),
+                                                    lambda: self.clock())
         return found
 
     async def take(self, family: str, region: str) -> None:
@@ -220,6 +123,24 @@ class RequestBudget:
 
 
 _BUDGETS: dict[tuple[Any, ...], RequestBudget] = {}
+# (account, endpoint) -> the buckets every budget of that account shares
+_ACCOUNT_BUCKETS: dict[tuple[str, str | None], dict[tuple[str, str], TokenBucket]] = {}
+
+
+def key_by_account(budget: RequestBudget, account: str, endpoint: str | None) -> None:
+    """STS has named `budget`'s account: from now on it shares its buckets with every other
+    budget of that account (at that endpoint) in the process, taking in what it had counted."""
+    if not account or budget.account == account:
+        return
+    shared = _ACCOUNT_BUCKETS.setdefault((account, endpoint), {})
+    if budget.buckets is not shared:
+        for key, mine in budget.buckets.items():
+            if key in shared:
+                shared[key].absorb(mine)
+            else:
+                shared[key] = mine
+        budget.buckets = shared
+    budget.account = account
 
 
 def budget_for(*account_key: Any) -> RequestBudget:
@@ -232,10 +153,14 @@ def budget_for(*account_key: Any) -> RequestBudget:
 
 def holding_back_note() -> str:
     """The header's indicator: every budget of the process that is holding back."""
-    notes = [note for budget in _BUDGETS.values() if (note := budget.status())]
-    return " · ".join(notes)
+    notes = {}  # budgets of one account share their buckets: one note for them
+    for budget in _BUDGETS.values():
+        if id(budget.buckets) not in notes:
+            notes[id(budget.buckets)] = budget.status()
+    return " · ".join(note for note in notes.values() if note)
 
 
 def reset_budgets() -> None:
     """Forget every budget (tests: one test's throttling must not slow the next)."""
     _BUDGETS.clear()
+    _ACCOUNT_BUCKETS.clear()

@@ -93,14 +93,14 @@ async def test_the_terminal_progress_line_is_rewritten_in_place(faulty):
     assert progress.lines >= 2
 
 
-
-def test_follow_polls_further_apart_in_a_burst():
-    """After a poll that brought a burst, the next starts 1.5x the interval later (one full
-    page a poll rather than two: the burst benchmark's 2.0 -> 1.48 FilterLogEvents/s)."""
-    from console.tail.runner import BURST_EVENTS, poll_interval
+def test_follow_waits_longer_only_after_a_poll_that_sent_many_requests():
+    """Polls start `interval_s` apart; one that needed more requests than 3/4 of the
+    budget's rate allows in that time is followed by a longer wait (a throttle halves it)."""
+    from console.tail.runner import poll_interval
 
     options = TailOptions(since_ms=0, follow=True, interval_s=1.0)
-    assert poll_interval(options, 0) == 1.0
-    assert poll_interval(options, BURST_EVENTS - 1) == 1.0
-    assert poll_interval(options, BURST_EVENTS) == 1.5
-    assert poll_interval(TailOptions(since_ms=0, interval_s=4.0), 20_000) == 6.0
+    assert poll_interval(options, 0, 2.0) == 1.0
+    assert poll_interval(options, 1, 2.0) == 1.0
+    assert poll_interval(options, 3, 2.0) == 2.0  # 3 requests at 1.5/s
+    assert poll_interval(options, 3, 1.0) == 4.0  # after a throttle: 0.75/s
+    assert poll_interval(TailOptions(since_ms=0, interval_s=4.0), 2, 2.0) == 4.0

@@ -15,6 +15,7 @@ import select
 import stat
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -34,10 +35,12 @@ from probes.scheduler import backoff_delay
 DEFAULT_INTERVAL_S = 1.0
 # Full pages (FilterLogEvents' most): in a burst, half the requests of 5,000-event pages.
 TAIL_PAGE_LIMIT = 10_000
-# In a burst (this many events a poll) polls are 1.5x apart: each reads one full page, not
-# two (the head re-reads up to a page below the newest event for late arrivals), so a burst
-# costs ~1.5 FilterLogEvents/s instead of the budget's 2/s, for ~0.25 s more latency.
-BURST_EVENTS, BURST_STRETCH = 1_000, 1.5
+# While following, FilterLogEvents keep to this share of the request budget's rate (1.5/s of
+# 2/s in most regions, less after a throttle), over the last `PACE_POLLS` polls: when polls
+# need more requests than that allows (in a burst, the sweep's pages and lagging streams
+# beside the head's), every interval stretches a little, evenly (one long wait after each
+# costly poll delayed the events that arrived during it: median 1.25 s against 0.8 s).
+FOLLOW_SHARE, PACE_POLLS = 0.75, 8
 MAX_BACKOFF_S = 60.0
 FATAL_KINDS = (ErrorKind.CREDENTIALS, ErrorKind.NOT_FOUND, ErrorKind.ACCESS_DENIED)
 
@@ -128,13 +131,14 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
     if options.follow:  # live tail where the account allows it; says why not on stderr
         follower = LiveTailFollower.around(follower, live=options.live_tail)
     writer = TailWriter(out, target, options)
-    progress = HistoryProgress(err, follower, ctx.budget.bucket(
-        "FilterLogEvents", ctx.region_for("logs")).rate)
+    bucket = ctx.budget.bucket("FilterLogEvents", ctx.region_for("logs"))
+    progress = HistoryProgress(err, follower, bucket.rate)
     failures = 0
     reported: set[str] = set()
     frozen = False
+    started, calls = time.monotonic(), follower.stats.api_calls  # since the last wait
+    recent: deque[int] = deque(maxlen=PACE_POLLS)  # requests of the last polls
     while True:
-        started = time.monotonic()
         try:
             events = await follower.poll()
         except Exception as exc:  # every failure is classified (below)
@@ -169,13 +173,17 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
             return 0
         if reader_gone(out):
             raise BrokenPipeError("the reader of stdout has gone")
-        await asyncio.sleep(max(0.0, poll_interval(options, len(events))
-                                - (time.monotonic() - started)))
+        recent.append(follower.stats.api_calls - calls)
+        interval = poll_interval(options, sum(recent) / len(recent), bucket.rate)
+        await asyncio.sleep(max(0.0, interval - (time.monotonic() - started)))
+        started, calls = time.monotonic(), follower.stats.api_calls
 
 
-def poll_interval(options: TailOptions, batch: int) -> float:
-    """Seconds between the starts of two follow polls, after one that brought `batch` events."""
-    return options.interval_s * (BURST_STRETCH if batch >= BURST_EVENTS else 1)
+def poll_interval(options: TailOptions, requests: float, rate_per_s: float) -> float:
+    """Seconds from the start of a follow poll (with the catching-up polls right after it)
+    to the start of the next, when polls send `requests` FilterLogEvents each (on average):
+    `interval_s`, or longer when that would go over `FOLLOW_SHARE` of the budget's rate."""
+    return max(options.interval_s, requests / (rate_per_s * FOLLOW_SHARE))
 
 
 def _report_loss_risk(follower: LogFollower, err: TextIO, reported: set[str]) -> None:
