@@ -11,56 +11,33 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from console import clock
 from console.freshness import Freshness, FreshnessView, judge_freshness
+from console.panes.pane_parts import (  # noqa: F401  (Detail, time_cells: re-exported)
+    Detail,
+    PaneStatus,
+    action_bindings,
+    error_text,
+    time_cells,
+)
 from console.widgets.keyed_table import KeyedTable, Row
-from probes.errors import ErrorKind, ProbeError
+from probes.errors import ProbeError
 from probes.result import ProbeResult
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SLOW_COLLECTION_S = 1.0
 AGE_ROWS_PER_S = 100.0  # rows whose ages are redrawn per second at most (see Pane.tick)
-
-
-@dataclass(frozen=True)
-class Detail:
-    """What Enter on a row opens: a title and a body (already sanitised)."""
-
-    title: str
-    body: RenderableType
-    kind: str = ""  # e.g. "alarm": lets the detail screen fetch more (datapoints)
-    subject: Any = None
-
-
-def time_cells(moment: datetime | None) -> tuple[Text, Text]:
-    """A table's time (issue 11 point 4): ``03:20 26m`` today, ``2026-11-19 03:20 9d22h``
-    another day (UTC, then the age), and the narrow form shown when the pane is narrow: the
-    age alone."""
-    full = Text(clock.when(moment), style="dim", no_wrap=True, overflow="ellipsis")
-    if moment is not None:
-        full.append(f" {clock.age(moment)}", style="")
-    return full, Text(clock.age(moment), no_wrap=True, overflow="ellipsis")
-
-
-def action_bindings(pane: str) -> list[Binding]:
-    """The keys of the actions that belong to `pane` (see console.actions)."""
-    from console.actions import actions_for_pane
-
-    return [Binding(cls.key, f"act('{cls.id}')", cls.title, id=f"action.{cls.id}",
-                    show=False) for cls in actions_for_pane(pane) if cls.key]
 
 
 class Pane(Vertical, Generic[T]):
@@ -129,7 +106,7 @@ class Pane(Vertical, Generic[T]):
 
     # ---------------------------------------------------------------- composition
     def compose(self) -> ComposeResult:
-        yield Static(Text("loading…", style="dim"), classes="pane-status")
+        yield PaneStatus(Text("loading…", style="dim"), classes="pane-status")
         yield Static("", classes="pane-error")
         yield from self.compose_body()
         yield Input(placeholder="filter rows (Esc clears)", classes="pane-filter")
@@ -255,20 +232,7 @@ class Pane(Vertical, Generic[T]):
         self.ages_drawn_at = now
         return True
 
-    @staticmethod
-    def error_text(error: ProbeError | None) -> Text:
-        if error is None:
-            return Text("")
-        from console.sanitize import clean
-
-        text = Text()
-        text.append(f"⚠ {clean(error.summary(), limit=200)}", style="bold")
-        if error.message and error.message not in error.summary():
-            text.append(f" — {clean(error.message, limit=300)}")
-        text.append(f"\n  fix: {clean(error.fix, limit=300)}")
-        if error.kind is ErrorKind.CREDENTIALS and error.refreshable:
-            text.append(", then press r")  # only the dashboard has r (errors helper)
-        return text
+    error_text = staticmethod(error_text)
 
     # ---------------------------------------------------------------- rendering
     def redraw(self) -> None:
