@@ -162,7 +162,9 @@ class Pane(Vertical, Generic[T]):
     def show(self, result: ProbeResult[T]) -> None:
         self.collecting = False
         if result.ok:
-            self.last_error = None
+            if self.last_error is not None:  # its text must not come back if the data ages
+                self.last_error = None
+                self._show_error()
             self.last_good_at = self.data_time(result)
             changed = (result.data != self.data or self.data is None
                        or self.display_error is not None)

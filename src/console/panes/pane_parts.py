@@ -31,14 +31,16 @@ class Detail:
     subject: Any = None
 
 
-def time_cells(moment: datetime | None) -> tuple[Text, Text]:
+def time_cells(moment: datetime | None, at: datetime | None = None) -> tuple[Text, Text]:
     """A table's time (issue 11 point 4): ``03:20 26m`` today, ``2026-11-19 03:20 9d22h``
     another day (UTC, then the age), and the narrow form shown when the pane is narrow: the
-    age alone."""
-    full = Text(clock.when(moment), style="dim", no_wrap=True, overflow="ellipsis")
+    age alone. `at`: now (read once for a whole table)."""
+    at = at or clock.now()
+    age = clock.age(moment, at)
+    full = Text(clock.when(moment, at), style="dim", no_wrap=True, overflow="ellipsis")
     if moment is not None:
-        full.append(f" {clock.age(moment)}", style="")
-    return full, Text(clock.age(moment), no_wrap=True, overflow="ellipsis")
+        full.append(f" {age}", style="")
+    return full, Text(age, no_wrap=True, overflow="ellipsis")
 
 
 def action_bindings(pane: str) -> list[Binding]:
