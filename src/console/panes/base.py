@@ -26,6 +26,7 @@ from console.freshness import Freshness, FreshnessView, judge_freshness
 from console.panes.pane_parts import (  # noqa: F401  (Detail, time_cells: re-exported)
     Detail,
     PaneStatus,
+    RowFilter,
     action_bindings,
     error_text,
     time_cells,
@@ -40,7 +41,7 @@ SLOW_COLLECTION_S = 1.0
 AGE_ROWS_PER_S = 100.0  # rows whose ages are redrawn per second at most (see Pane.tick)
 
 
-class Pane(Vertical, Generic[T]):
+class Pane(RowFilter, Vertical, Generic[T]):
     """Base of the six panes. Subclasses set `probe`, `title`, `number` and implement
     `status_line`, `rows` (or override `body`/`show_data`), `headline` and `detail`."""
 
@@ -274,36 +275,6 @@ class Pane(Vertical, Generic[T]):
 
     def action_act(self, action_id: str) -> None:
         self.app.start_action(action_id, subject=self.subject())
-
-
-    # ---------------------------------------------------------------- filtering
-    def start_filter(self) -> None:
-        self.add_class("-filtering")
-        field = self.query_one(Input)
-        field.value = self.filter_text
-        field.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.filter_text = event.value.strip()
-        self.redraw()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.body.focus()
-        if not self.filter_text:
-            self.remove_class("-filtering")
-
-    def clear_filter(self) -> bool:
-        """Esc: clear an active filter. Returns False when there was none."""
-        if not self.has_class("-filtering"):
-            return False
-        self.filter_text = ""
-        self.query_one(Input).value = ""
-        self.remove_class("-filtering")
-        self.redraw()
-        self.body.focus()
-        return True
 
     @property
     def stale(self) -> bool:

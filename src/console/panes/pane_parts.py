@@ -1,5 +1,6 @@
 """The parts of a dashboard pane that are not the pane itself: what Enter opens (`Detail`),
-the time cells of its tables, its action keys, how it states an error, and its status line.
+the time cells of its tables, its action keys, how it states an error, its row filter and its
+status line.
 
 The status line is redrawn only when what it says changed: a `Static.update` lays out the
 whole screen again (its height may change), and the panes restate their status on every
@@ -15,7 +16,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from console import clock
 from probes.errors import ErrorKind, ProbeError
@@ -89,3 +90,36 @@ class PaneStatus(Static):
             return
         self.shown = content
         super().update(content, layout=layout)
+
+
+class RowFilter:
+    """`/` in a pane (a mixin of `Pane`, which has `filter_text`, `redraw` and `body`): typing
+    narrows the rows at once, Enter goes back to them, Esc clears the filter."""
+
+    def start_filter(self) -> None:
+        self.add_class("-filtering")
+        field = self.query_one(Input)
+        field.value = self.filter_text
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.filter_text = event.value.strip()
+        self.redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.body.focus()
+        if not self.filter_text:
+            self.remove_class("-filtering")
+
+    def clear_filter(self) -> bool:
+        """Esc: clear an active filter. Returns False when there was none."""
+        if not self.has_class("-filtering"):
+            return False
+        self.filter_text = ""
+        self.query_one(Input).value = ""
+        self.remove_class("-filtering")
+        self.redraw()
+        self.body.focus()
+        return True
