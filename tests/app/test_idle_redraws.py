@@ -191,6 +191,24 @@ async def test_a_thousand_tasks_tick_for_a_hundred_seconds_without_rebuilding_or
             for t in crashed:  # below the running tasks: the table's rows (scrolled to)
                 cells = table_cells(ecs, t["taskArn"])
                 assert cells[1] == "STOPPED" and cells[-1] == t["stoppedReason"]
+
+            # The new rows carry their ages: they are not drawn again until the next are due.
+            aged = {"rows": 0}
+            real_time_cells = ecs_pane.time_cells
+
+            def counting_time_cells(*args, **kwargs):
+                aged["rows"] += 1
+                return real_time_cells(*args, **kwargs)
+
+            monkeypatch.setattr(ecs_pane, "time_cells", counting_time_cells)
+            every = ecs.shown_rows / 100
+            for second in range(1, int(every)):
+                clock.freeze(fleet_now + timedelta(seconds=second))
+                app.dashboard._tick()
+            assert aged["rows"] == 0
+            clock.freeze(fleet_now + timedelta(seconds=every))
+            app.dashboard._tick()
+            assert aged["rows"] == ecs.shown_rows
     finally:
         clock.freeze(None)
         await connection.close()

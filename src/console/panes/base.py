@@ -249,6 +249,8 @@ class Pane(RowFilter, Vertical, Generic[T]):
         table = self.query(KeyedTable)
         if table:
             table.first().sync(rows)
+        if self.ticking:  # the rows just drawn carry the ages: the next are due from now
+            self.ages_drawn_at = clock.now()
 
     def status_line(self, data: T) -> RenderableType:
         return Text("")
