@@ -28,6 +28,7 @@ from console.demo import backend, fleet
 from console.demo import names as n
 from console.demo.specs import TaskStateSpec
 from console.panes import ecs as ecs_pane
+from console.panes import stack as stack_pane
 from probes.suite import build_probes, connect, run_all_once
 
 RUNNING, STOPPED = 500, 500
@@ -165,7 +166,17 @@ async def test_a_thousand_tasks_tick_for_a_hundred_seconds_without_rebuilding_or
             assert after_apply == 2 * tasks  # Status and Health: once per task
 
             counter = LayoutCounter(monkeypatch)
+            stack_cells = {"built": 0}
+            real_stack_cell = stack_pane.cell
+
+            def counting_stack_cell(*args, **kwargs):
+                stack_cells["built"] += 1
+                return real_stack_cell(*args, **kwargs)
+
+            monkeypatch.setattr(stack_pane, "cell", counting_stack_cell)
+            assert app.dashboard.panes["stack"].shown_rows > 0
             changes = await tick_for_a_hundred_seconds(app, pilot, start)
+            assert stack_cells["built"] == 0  # its events' ages ticked; their cells were kept
             # Only a status line whose text changed is laid out again (each is the screen's).
             assert counter.layouts == changes
             # A task's fixed cells are built once: ticking rebuilt none of them.
