@@ -241,7 +241,7 @@ class Pane(RowFilter, Vertical, Generic[T]):
     def redraw(self) -> None:
         if self.data is None:
             return
-        self.query_one(".pane-status", Static).update(self.status_line(self.data))
+        self.query_one(".pane-status", PaneStatus).restate(self.status_line(self.data))
         rows = self.rows(self.data)
         self.shown_rows = len(rows)
         if self.filter_text:

@@ -4,7 +4,7 @@ status line.
 
 The status line is redrawn only when what it says changed: a `Static.update` lays out the
 whole screen again (its height may change), and the panes restate their status on every
-refresh and every tick (issue 12: idle CPU at 1,000 tasks).
+redraw, every second for the panes that show ages (issue 12: idle CPU at 1,000 tasks).
 """
 
 from __future__ import annotations
@@ -78,18 +78,21 @@ def same_text(a: object, b: object) -> bool:
 
 
 class PaneStatus(Static):
-    """A pane's status line (counts, deployments, the newest events): updated, and the screen
-    laid out again, only when its text changed."""
+    """A pane's status line (counts, deployments, the newest events). `restate` updates it,
+    and so lays the screen out again, only when its text changed; `update` always does (the
+    Logs pane's line keeps that: its log follows its newest line through those layouts)."""
 
     def __init__(self, content: RenderableType = "", **kwargs) -> None:
         super().__init__(content, **kwargs)
         self.shown: RenderableType = content
 
     def update(self, content: RenderableType = "", *, layout: bool = True) -> None:
-        if same_text(content, self.shown):
-            return
         self.shown = content
         super().update(content, layout=layout)
+
+    def restate(self, content: RenderableType) -> None:
+        if not same_text(content, self.shown):
+            self.update(content)
 
 
 class RowFilter:
