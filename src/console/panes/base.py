@@ -11,22 +11,28 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.console import RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from console import clock
 from console.freshness import Freshness, FreshnessView, judge_freshness
+from console.panes.pane_parts import (  # noqa: F401  (Detail, time_cells: re-exported)
+    Detail,
+    PaneStatus,
+    RowFilter,
+    action_bindings,
+    error_text,
+    time_cells,
+)
 from console.widgets.keyed_table import KeyedTable, Row
-from probes.errors import ErrorKind, ProbeError
+from probes.errors import ProbeError
 from probes.result import ProbeResult
 
 log = logging.getLogger(__name__)
@@ -35,35 +41,7 @@ SLOW_COLLECTION_S = 1.0
 AGE_ROWS_PER_S = 100.0  # rows whose ages are redrawn per second at most (see Pane.tick)
 
 
-@dataclass(frozen=True)
-class Detail:
-    """What Enter on a row opens: a title and a body (already sanitised)."""
-
-    title: str
-    body: RenderableType
-    kind: str = ""  # e.g. "alarm": lets the detail screen fetch more (datapoints)
-    subject: Any = None
-
-
-def time_cells(moment: datetime | None) -> tuple[Text, Text]:
-    """A table's time (issue 11 point 4): ``03:20 26m`` today, ``2026-11-19 03:20 9d22h``
-    another day (UTC, then the age), and the narrow form shown when the pane is narrow: the
-    age alone."""
-    full = Text(clock.when(moment), style="dim", no_wrap=True, overflow="ellipsis")
-    if moment is not None:
-        full.append(f" {clock.age(moment)}", style="")
-    return full, Text(clock.age(moment), no_wrap=True, overflow="ellipsis")
-
-
-def action_bindings(pane: str) -> list[Binding]:
-    """The keys of the actions that belong to `pane` (see console.actions)."""
-    from console.actions import actions_for_pane
-
-    return [Binding(cls.key, f"act('{cls.id}')", cls.title, id=f"action.{cls.id}",
-                    show=False) for cls in actions_for_pane(pane) if cls.key]
-
-
-class Pane(Vertical, Generic[T]):
+class Pane(RowFilter, Vertical, Generic[T]):
     """Base of the six panes. Subclasses set `probe`, `title`, `number` and implement
     `status_line`, `rows` (or override `body`/`show_data`), `headline` and `detail`."""
 
@@ -129,7 +107,7 @@ class Pane(Vertical, Generic[T]):
 
     # ---------------------------------------------------------------- composition
     def compose(self) -> ComposeResult:
-        yield Static(Text("loading…", style="dim"), classes="pane-status")
+        yield PaneStatus(Text("loading…", style="dim"), classes="pane-status")
         yield Static("", classes="pane-error")
         yield from self.compose_body()
         yield Input(placeholder="filter rows (Esc clears)", classes="pane-filter")
@@ -185,7 +163,9 @@ class Pane(Vertical, Generic[T]):
     def show(self, result: ProbeResult[T]) -> None:
         self.collecting = False
         if result.ok:
-            self.last_error = None
+            if self.last_error is not None:  # its text must not come back if the data ages
+                self.last_error = None
+                self._show_error()
             self.last_good_at = self.data_time(result)
             changed = (result.data != self.data or self.data is None
                        or self.display_error is not None)
@@ -255,26 +235,13 @@ class Pane(Vertical, Generic[T]):
         self.ages_drawn_at = now
         return True
 
-    @staticmethod
-    def error_text(error: ProbeError | None) -> Text:
-        if error is None:
-            return Text("")
-        from console.sanitize import clean
-
-        text = Text()
-        text.append(f"⚠ {clean(error.summary(), limit=200)}", style="bold")
-        if error.message and error.message not in error.summary():
-            text.append(f" — {clean(error.message, limit=300)}")
-        text.append(f"\n  fix: {clean(error.fix, limit=300)}")
-        if error.kind is ErrorKind.CREDENTIALS and error.refreshable:
-            text.append(", then press r")  # only the dashboard has r (errors helper)
-        return text
+    error_text = staticmethod(error_text)
 
     # ---------------------------------------------------------------- rendering
     def redraw(self) -> None:
         if self.data is None:
             return
-        self.query_one(".pane-status", Static).update(self.status_line(self.data))
+        self.query_one(".pane-status", PaneStatus).restate(self.status_line(self.data))
         rows = self.rows(self.data)
         self.shown_rows = len(rows)
         if self.filter_text:
@@ -282,6 +249,8 @@ class Pane(Vertical, Generic[T]):
         table = self.query(KeyedTable)
         if table:
             table.first().sync(rows)
+        if self.ticking:  # the rows just drawn carry the ages: the next are due from now
+            self.ages_drawn_at = clock.now()
 
     def status_line(self, data: T) -> RenderableType:
         return Text("")
@@ -308,36 +277,6 @@ class Pane(Vertical, Generic[T]):
 
     def action_act(self, action_id: str) -> None:
         self.app.start_action(action_id, subject=self.subject())
-
-
-    # ---------------------------------------------------------------- filtering
-    def start_filter(self) -> None:
-        self.add_class("-filtering")
-        field = self.query_one(Input)
-        field.value = self.filter_text
-        field.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.filter_text = event.value.strip()
-        self.redraw()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.body.focus()
-        if not self.filter_text:
-            self.remove_class("-filtering")
-
-    def clear_filter(self) -> bool:
-        """Esc: clear an active filter. Returns False when there was none."""
-        if not self.has_class("-filtering"):
-            return False
-        self.filter_text = ""
-        self.query_one(Input).value = ""
-        self.remove_class("-filtering")
-        self.redraw()
-        self.body.focus()
-        return True
 
     @property
     def stale(self) -> bool:

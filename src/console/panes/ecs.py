@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from rich.text import Text
 
 from console import clock
@@ -22,18 +25,46 @@ def task_moment(t: EcsTask):
     return t.started_at or t.created_at
 
 
-def ran_seconds(t: EcsTask) -> float | None:
-    """How long a task ran: start to stop for a stopped task, start to now for a running one;
-    None if it never started."""
-    end = t.stopped_at if t.is_stopped else clock.now()
+def ran_seconds(t: EcsTask, at: datetime | None = None) -> float | None:
+    """How long a task ran: start to stop for a stopped task, start to now (`at`) for a
+    running one; None if it never started."""
+    end = t.stopped_at if t.is_stopped else (at or clock.now())
     if t.started_at is None or end is None:
         return None
     return max(0.0, (end - t.started_at).total_seconds())
 
 
-def ran_for(t: EcsTask) -> str:
-    seconds = ran_seconds(t)
+def ran_for(t: EcsTask, at: datetime | None = None) -> str:
+    seconds = ran_seconds(t, at)
     return "-" if seconds is None else clock.duration(seconds)
+
+
+@dataclass(frozen=True)
+class TaskCells:
+    """What a task's row shows that does not move with the clock (a task's row is rebuilt
+    every few seconds for its ages: at a thousand tasks, building all of it each time was
+    most of the idle dashboard's CPU)."""
+
+    task: EcsTask
+    cells: tuple[Text, ...]  # Task, Status, Health, Rev (then the clock's cells), Exit, reason
+    search_text: str
+    rev_key: object
+    moment: datetime | None
+
+
+def task_cells(t: EcsTask) -> TaskCells:
+    codes = ",".join(str(c) for c in t.exit_codes) or "-"
+    failed = t.failed
+    rev = t.revision.rsplit(":", 1)[-1]
+    return TaskCells(t, (
+        cell(short_task_id(t.task_id)),
+        status_cell(t.last_status),
+        status_cell(t.health),
+        cell(rev),
+        cell(codes, BAD if failed else ""),
+        cell(t.stopped_reason, BAD if failed else "", 300),
+    ), f"{t.task_id} {t.last_status} {t.health} {t.stopped_reason} {codes}",
+        int(rev) if rev.isdigit() else rev, task_moment(t))
 
 
 class EcsPane(Pane[ServiceSnapshot]):
@@ -70,27 +101,29 @@ class EcsPane(Pane[ServiceSnapshot]):
         return text
 
     def rows(self, s: ServiceSnapshot) -> list[Row]:
-        return [self._row(t) for t in s.tasks]
+        """A row per task: its fixed cells kept from the last redraw while the task is the
+        same, its times (Since, Ran) computed again at one `now`."""
+        at = clock.now()
+        kept = getattr(self, "_task_cells", {})
+        fresh: dict[str, TaskCells] = {}
+        rows = []
+        for t in s.tasks:
+            parts = kept.get(t.task_arn)
+            if parts is None or (parts.task is not t and parts.task != t):
+                parts = task_cells(t)
+            fresh[t.task_arn] = parts
+            rows.append(self._row(parts, at))
+        self._task_cells = fresh
+        return rows
 
     @staticmethod
-    def _row(t: EcsTask) -> Row:
-        codes = ",".join(str(c) for c in t.exit_codes) or "-"
-        failed = t.failed
-        moment = task_moment(t)
-        rev = t.revision.rsplit(":", 1)[-1]
-        since, age = time_cells(moment)
-        return Row(t.task_arn, (
-            cell(short_task_id(t.task_id)),
-            status_cell(t.last_status),
-            status_cell(t.health),
-            cell(rev),
-            since,
-            cell(ran_for(t)),
-            cell(codes, BAD if failed else ""),
-            cell(t.stopped_reason, BAD if failed else "", 300),
-        ), search_text=f"{t.task_id} {t.last_status} {t.health} {t.stopped_reason} {codes}",
-            sort_keys=(None, None, None, int(rev) if rev.isdigit() else rev, moment,
-                       ran_seconds(t), None, None), narrow=(None, None, None, None, age))
+    def _row(parts: TaskCells, at: datetime) -> Row:
+        t, (task, status, health, rev, codes, reason) = parts.task, parts.cells
+        since, age = time_cells(parts.moment, at)
+        return Row(t.task_arn, (task, status, health, rev, since, cell(ran_for(t, at)), codes,
+                                reason), search_text=parts.search_text,
+                   sort_keys=(None, None, None, parts.rev_key, parts.moment, ran_seconds(t, at),
+                              None, None), narrow=(None, None, None, None, age))
 
     def summary(self, s: ServiceSnapshot) -> Text:
         style = BAD if s.desired and s.running == 0 else GOOD

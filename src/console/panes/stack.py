@@ -9,7 +9,7 @@ from console.panes.base import Detail, Pane, time_cells
 from console.sanitize import clean, clean_block
 from console.styles import BAD, MUTED, cell, status_style
 from console.widgets.keyed_table import Row
-from probes.stack import StackSnapshot
+from probes.stack import StackEvent, StackSnapshot
 
 
 class StackPane(Pane[StackSnapshot]):
@@ -41,22 +41,34 @@ class StackPane(Pane[StackSnapshot]):
         return text
 
     def rows(self, s: StackSnapshot) -> list[Row]:
+        """A row per event. An event never changes: its cells are built once and kept while
+        it is shown; only its time cells are computed again (the ages tick every second)."""
         failures = {f.event_id for f in s.failures}
+        at = clock.now()
+        kept = getattr(self, "_event_cells", {})
+        fresh: dict[tuple, tuple[StackEvent, tuple[Text, Text, Text]]] = {}
         rows = []
         for e in s.events:
-            style = BAD if e.event_id in failures else ""
-            status = Text(clean(e.status, limit=60), style=status_style(e.status), no_wrap=True)
-            reason = Text(clean(e.reason, limit=300), style=style, no_wrap=True,
-                          overflow="ellipsis")
-            when, age = time_cells(e.timestamp)
-            rows.append(Row(e.event_id, (
-                when,
-                cell(self.short(e.logical_id), style, 255),
-                status,
-                reason,
-            ), search_text=f"{e.logical_id} {e.resource_type} {e.status} {e.reason}",
-                sort_keys=(e.timestamp, None, None, None), narrow=(age,), copy_text=e.logical_id))
+            key = (e.event_id, e.event_id in failures, self.name_prefix)
+            hit = kept.get(key)
+            if hit is None or (hit[0] is not e and hit[0] != e):
+                hit = (e, self._fixed_cells(e, key[1]))
+            fresh[key] = hit
+            cells = hit[1]
+            when, age = time_cells(e.timestamp, at)
+            rows.append(Row(e.event_id, (when, *cells),
+                            search_text=f"{e.logical_id} {e.resource_type} {e.status} {e.reason}",
+                            sort_keys=(e.timestamp, None, None, None), narrow=(age,),
+                            copy_text=e.logical_id))
+        self._event_cells = fresh
         return rows
+
+    def _fixed_cells(self, e: StackEvent, failed: bool) -> tuple[Text, Text, Text]:
+        style = BAD if failed else ""
+        status = Text(clean(e.status, limit=60), style=status_style(e.status), no_wrap=True)
+        reason = Text(clean(e.reason, limit=300), style=style, no_wrap=True,
+                      overflow="ellipsis")
+        return cell(self.short(e.logical_id), style, 255), status, reason
 
     def summary(self, s: StackSnapshot) -> Text:
         return Text(clean(s.status, limit=40), style=status_style(s.status))

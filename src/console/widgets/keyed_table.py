@@ -18,10 +18,8 @@ copies the highlighted row's full name (tables show it shortened).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
 
 from rich.text import Text
 from textual.binding import Binding
@@ -29,62 +27,16 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from console.names import middle_cut
+from console.widgets.table_rows import (  # noqa: F401  (re-exported: the panes' import)
+    LAST_MIN,
+    LONG_MIN,
+    NARROW_TIME_LABEL,
+    SHORT_COLUMN,
+    Row,
+    plan_widths,
+)
 
-SHORT_COLUMN = 9
-LAST_MIN = 12
-LONG_MIN = 7
-NARROW_TIME_LABEL = "Age"  # a time column's header when it shows ages only
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    cells: tuple[Text, ...]
-    search_text: str = ""  # what `/` filters on (plain text of the whole row by default)
-    # What `o` sorts on, per column (a time, an amount); None or missing: the cell's text.
-    sort_keys: tuple[Any, ...] = ()
-    # A narrower form of some cells (a time with its age -> the age alone), per column: shown
-    # when the table is too narrow for the full forms.
-    narrow: tuple[Text | None, ...] = ()
-    copy_text: str = ""  # what `y` copies: the row's full name (its key when empty)
-
-    def matches(self, needle: str) -> bool:
-        haystack = self.search_text or " ".join(c.plain for c in self.cells)
-        return needle.lower() in haystack.lower()
-
-    def sort_key(self, column: int) -> tuple[int, Any]:
-        value = self.sort_keys[column] if column < len(self.sort_keys) else None
-        if value is None:
-            value = self.cells[column].plain if column < len(self.cells) else ""
-        if isinstance(value, str):
-            try:
-                return (0, float(value.replace(",", "")))
-            except ValueError:
-                return (1, value.lower())
-        if hasattr(value, "timestamp"):
-            return (0, value.timestamp())
-        return (0, value)
-
-
-def plan_widths(natural: Sequence[int], available: int,
-                keep: frozenset[int] = frozenset()) -> list[int]:
-    """The width of each column: every column but the last gets its `natural` (content) width
-    while the last keeps `LAST_MIN`, and takes all that is left; when that does not fit,
-    short columns (states, counts) and those in `keep` (times) keep theirs and the long ones
-    shrink in proportion."""
-    if not natural:
-        return []
-    head = list(natural[:-1])
-    room = max(len(head) * 3, available - LAST_MIN)
-    if sum(head) > room:
-        kept = [w <= SHORT_COLUMN or i in keep for i, w in enumerate(head)]
-        fixed = sum(w for w, k in zip(head, kept, strict=True) if k)
-        long_total = sum(w for w, k in zip(head, kept, strict=True) if not k) or 1
-        scale = max(0.0, room - fixed) / long_total
-        head = [w if k else max(LONG_MIN, math.floor(w * scale))
-                for w, k in zip(head, kept, strict=True)]
-    return [*head, max(LAST_MIN, available - sum(head))]
-
+CELL_WIDTH = attrgetter("cell_len")
 
 class KeyedTable(DataTable):
     """Rows are identified by a stable key (event id, task id, target id...).
@@ -148,9 +100,11 @@ class KeyedTable(DataTable):
         """What each column's content needs: its widest cell, or its header."""
         widths = [len(self._label(i, narrowed)) + 1  # room for the sort arrow
                   for i in range(len(self._labels))]
-        for row in self._rows:
-            for i, cell in enumerate(self._forms(row, narrowed)[:len(widths)]):
-                widths[i] = max(widths[i], cell.cell_len)
+        forms = [self._forms(row, narrowed) for row in self._rows]
+        for i in range(len(widths)):  # column by column: a thousand rows on every redraw
+            column = [cells[i] for cells in forms if i < len(cells)]
+            if column:
+                widths[i] = max(widths[i], *map(CELL_WIDTH, column))
         return widths
 
     @staticmethod

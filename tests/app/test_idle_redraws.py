@@ -1,0 +1,288 @@
+"""Issue 12: the idle dashboard at 1,000 tasks in a crash loop stays cheap and true.
+
+The emulator holds 500 running and 500 stopped tasks (the scaling benchmark's crash loop); the
+probes read them through the fault proxy and the dashboard shows them with a frozen clock that
+the test moves a second per tick (a hundred ticks, no sleeps). What is checked:
+
+- ages still tick: the rows on screen show how long each task ran at the clock's time, from the
+  times the emulator holds;
+- a pane's status line is laid out again only when its text changed (each layout is the whole
+  screen's), and a task's fixed cells are built once, not on every redraw of the ages;
+- a change shows at once (ten more tasks crash: the next result shows them, no tick needed);
+- AccessDenied on DescribeTasks: the pane keeps the tasks, says STALE with AWS's text, ages keep
+  ticking, and it recovers with the next good result.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from tests.faults.proxy import FaultProxy
+from textual.widget import Widget
+
+from console import clock
+from console.app import ConsoleApp
+from console.config import FileConfig, Flags, resolve
+from console.demo import backend, fleet
+from console.demo import names as n
+from console.demo.specs import TaskStateSpec
+from console.panes import ecs as ecs_pane
+from console.panes import stack as stack_pane
+from probes.suite import build_probes, connect, run_all_once
+
+RUNNING, STOPPED = 500, 500
+
+
+def launch(base, count: int, at: datetime) -> list[str]:
+    arns: list[str] = []
+    for start in range(0, count, 10):
+        plans = [fleet.TaskPlan("serving", at) for _ in range(min(10, count - start))]
+        arns += [t.task_arn for t in fleet.launch_tasks(
+            base, plans, deployment="ecs-svc/1", task_definition=base.task_definition_arn,
+            hosts=[10 + i for i in range(len(plans))])]
+    return arns
+
+
+def crash(arns: list[str], at: datetime) -> None:
+    for arn in arns:
+        backend.set_task_state(n.CLUSTER, arn, TaskStateSpec(
+            "STOPPED", "STOPPED", "UNKNOWN", created_at=at - timedelta(minutes=2),
+            private_ip="10.0.0.9", availability_zone=n.AVAILABILITY_ZONES[0],
+            started_at=at - timedelta(minutes=1), stopped_at=at,
+            stop_code="EssentialContainerExited",
+            stopped_reason="Essential container in task exited", exit_code=1))
+
+
+def app_for(connection, tmp_path) -> ConsoleApp:
+    env = resolve(Flags(), env_vars={}, file=FileConfig(path=tmp_path / "config.toml"))
+    return ConsoleApp(env, connection, start_probes=False, probes={})
+
+
+class LayoutCounter:
+    """Counts the layouts the panes' status lines ask for, and how often their text changed."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.layouts = 0
+        original = Widget.refresh
+
+        def refresh(widget, *regions, layout=False, **kwargs):
+            if layout and widget.has_class("pane-status"):
+                self.layouts += 1
+            return original(widget, *regions, layout=layout, **kwargs)
+
+        monkeypatch.setattr(Widget, "refresh", refresh)
+
+
+def status_texts(app) -> dict[str, str]:
+    return {name: str(pane.query_one(".pane-status").render())
+            for name, pane in app.dashboard.panes.items()}
+
+
+async def tick_for_a_hundred_seconds(app, pilot, start: datetime) -> int:
+    """The dashboard's clock ticks a hundred times, a second apart (the fake clock); returns
+    how many times a status line's text changed."""
+    changes, before = 0, status_texts(app)
+    for second in range(1, 101):
+        clock.freeze(start + timedelta(seconds=second))
+        app.dashboard._tick()
+        now_texts = status_texts(app)
+        changes += sum(now_texts[k] != before[k] for k in now_texts)
+        before = now_texts
+        if second % 10 == 0:
+            await pilot.pause()
+    await pilot.pause(0.2)
+    return changes
+
+
+def visible_task_lines(screen: str, tasks) -> dict[str, str]:
+    """The screen line of each task whose short id is on screen."""
+    lines = {}
+    for t in tasks:
+        short = ecs_pane.short_task_id(t["taskArn"].rsplit("/", 1)[-1])
+        line = next((line for line in screen.splitlines() if short in line), None)
+        if line is not None:
+            lines[t["taskArn"]] = line
+    return lines
+
+
+def table_cells(pane, key: str) -> list[str]:
+    return [c.plain for c in pane.body.get_row(key)]
+
+
+def assert_ran_for(lines: dict[str, str], described, pane, now: datetime) -> None:
+    """Each task on screen shows how long it ran (from the emulator's startedAt) as of the
+    pane's last redraw of its ages, and that redraw is recent: every second for a hundred
+    rows, every ten seconds for a thousand (`Pane._ages_due`)."""
+    every = max(1.0, pane.shown_rows / 100)
+    drawn = pane.ages_drawn_at
+    assert drawn is not None and 0 <= (now - drawn).total_seconds() < every
+    for t in described:
+        if t["taskArn"] in lines:
+            ran = (drawn - t["startedAt"]).total_seconds()
+            assert clock.duration(ran) in lines[t["taskArn"]]
+
+
+@pytest.fixture
+def crash_loop(scenario):
+    """The healthy scenario plus 500 running and 500 stopped tasks, behind the fault proxy."""
+    demo = scenario("healthy")
+    at = datetime.now(UTC).replace(microsecond=0)
+    arns = launch(demo.built.base, RUNNING + STOPPED, at)
+    crash(arns[:RUNNING], at)
+    with FaultProxy(demo.endpoint_url, stall_s=4.0) as proxy:
+        settings = demo.settings(endpoint_url=proxy.url, max_attempts=1)
+        yield demo, proxy, settings, arns[RUNNING:]
+
+
+async def test_a_thousand_tasks_tick_for_a_hundred_seconds_without_rebuilding_or_relayout(
+        crash_loop, tmp_path, monkeypatch, read_screen):
+    demo, _, settings, running = crash_loop
+    connection = await connect(settings, n.STACK)
+    built = {"status_cell": 0}
+    real_status_cell = ecs_pane.status_cell
+
+    def counting_status_cell(*args, **kwargs):
+        built["status_cell"] += 1
+        return real_status_cell(*args, **kwargs)
+
+    monkeypatch.setattr(ecs_pane, "status_cell", counting_status_cell)
+    try:
+        probes = build_probes(connection.ctx, connection.deployment,
+                              account=connection.identity.account)
+        results = await run_all_once({k: p for k, p in probes.items() if k != "costs"})
+        app = app_for(connection, tmp_path)
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=30)
+        clock.freeze(start)
+        async with app.run_test(size=(160, 50)) as pilot:
+            for result in results.values():
+                app.dashboard.apply(result)
+            await pilot.press("2", "z")  # the ECS pane, zoomed: its rows on screen
+            await pilot.pause(0.2)
+            ecs = app.dashboard.panes["ecs"]
+            tasks = len(ecs.data.tasks)
+            assert tasks >= RUNNING  # the running tasks and the newest stopped ones
+            after_apply = built["status_cell"]
+            assert after_apply == 2 * tasks  # Status and Health: once per task
+
+            counter = LayoutCounter(monkeypatch)
+            stack_cells = {"built": 0}
+            real_stack_cell = stack_pane.cell
+
+            def counting_stack_cell(*args, **kwargs):
+                stack_cells["built"] += 1
+                return real_stack_cell(*args, **kwargs)
+
+            monkeypatch.setattr(stack_pane, "cell", counting_stack_cell)
+            assert app.dashboard.panes["stack"].shown_rows > 0
+            changes = await tick_for_a_hundred_seconds(app, pilot, start)
+            assert stack_cells["built"] == 0  # its events' ages ticked; their cells were kept
+            # Only a status line whose text changed is laid out again (each is the screen's).
+            assert counter.layouts == changes
+            # A task's fixed cells are built once: ticking rebuilt none of them.
+            assert built["status_cell"] == after_apply
+
+            # Ages ticked: each running task on screen shows how long it ran, from the
+            # startedAt the emulator holds, at the clock's time.
+            described = demo.built.base.api("ecs").describe_tasks(
+                cluster=n.CLUSTER, tasks=running[:100])["tasks"]
+            lines = visible_task_lines(read_screen(app), described)
+            assert len(lines) >= 5
+            assert_ran_for(lines, described, ecs, start + timedelta(seconds=100))
+
+            # A change shows at once: ten more crash, the next result shows them.
+            crash(running[:10], start + timedelta(seconds=100))
+            fleet_now = start + timedelta(seconds=101)
+            clock.freeze(fleet_now)
+            app.dashboard.apply(await probes["ecs"].run())
+            await pilot.pause(0.2)
+            crashed = demo.built.base.api("ecs").describe_tasks(
+                cluster=n.CLUSTER, tasks=running[:10])["tasks"]
+            assert {t["lastStatus"] for t in crashed} == {"STOPPED"}
+            for t in crashed:  # below the running tasks: the table's rows (scrolled to)
+                cells = table_cells(ecs, t["taskArn"])
+                assert cells[1] == "STOPPED" and cells[-1] == t["stoppedReason"]
+
+            # The new rows carry their ages: they are not drawn again until the next are due.
+            aged = {"rows": 0}
+            real_time_cells = ecs_pane.time_cells
+
+            def counting_time_cells(*args, **kwargs):
+                aged["rows"] += 1
+                return real_time_cells(*args, **kwargs)
+
+            monkeypatch.setattr(ecs_pane, "time_cells", counting_time_cells)
+            every = ecs.shown_rows / 100
+            for second in range(1, int(every)):
+                clock.freeze(fleet_now + timedelta(seconds=second))
+                app.dashboard._tick()
+            assert aged["rows"] == 0
+            clock.freeze(fleet_now + timedelta(seconds=every))
+            app.dashboard._tick()
+            assert aged["rows"] == ecs.shown_rows
+    finally:
+        clock.freeze(None)
+        await connection.close()
+
+
+async def test_access_denied_on_describe_tasks_keeps_the_rows_ticking_and_recovers(
+        crash_loop, tmp_path, monkeypatch, read_screen):
+    demo, proxy, settings, running = crash_loop
+    connection = await connect(settings, n.STACK)
+    try:
+        probes = build_probes(connection.ctx, connection.deployment,
+                              account=connection.identity.account)
+        app = app_for(connection, tmp_path)
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=30)
+        clock.freeze(start)
+        async with app.run_test(size=(160, 50)) as pilot:
+            app.dashboard.apply(await probes["ecs"].run())
+            await pilot.press("2", "z")
+            await pilot.pause(0.2)
+            ecs = app.dashboard.panes["ecs"]
+            shown_before = ecs.data
+
+            proxy.fail("ecs:DescribeTasks", "denied")
+            crash(running[:10], start)  # the probe cannot see it yet
+            result = await probes["ecs"].run()
+            assert not result.ok
+            app.dashboard.apply(result)
+            counter = LayoutCounter(monkeypatch)
+            changes = await tick_for_a_hundred_seconds(app, pilot, start)
+            screen = read_screen(app)
+            said = "is not authorized to perform: ecs:DescribeTasks"  # AWS's text (the proxy's)
+            assert said in screen and "STALE" in screen
+            assert ecs.data is shown_before  # the tasks it had, not blanked
+            crashed = demo.built.base.api("ecs").describe_tasks(
+                cluster=n.CLUSTER, tasks=running[:10])["tasks"]
+            assert {t["lastStatus"] for t in crashed} == {"STOPPED"}  # AWS knows; we cannot
+            for t in crashed:  # what it last read, marked STALE above
+                assert table_cells(ecs, t["taskArn"])[1] == "RUNNING"
+            assert counter.layouts == changes  # the status line's event ages, when they move
+            described = demo.built.base.api("ecs").describe_tasks(
+                cluster=n.CLUSTER, tasks=running[10:60])["tasks"]
+            lines = visible_task_lines(screen, described)
+            assert lines
+            assert_ran_for(lines, described, ecs, start + timedelta(seconds=100))
+
+            proxy.clear()
+            clock.freeze(None)  # the result's time is the real clock's: judged by it
+            recovered = await probes["ecs"].run()
+            assert recovered.ok, recovered.error
+            app.dashboard.apply(recovered)
+            await pilot.pause(0.2)
+            screen = read_screen(app)
+            assert said not in screen and "STALE" not in screen
+            for t in crashed:
+                assert table_cells(ecs, t["taskArn"])[1] == "STOPPED"
+
+            # Later the data ages past its interval (no new result): STALE by age, and the
+            # denial that has since cleared is not shown again as if it were the cause.
+            clock.freeze(datetime.now(UTC) + timedelta(minutes=10))
+            app.dashboard._tick()
+            await pilot.pause(0.2)
+            screen = read_screen(app)
+            assert "STALE" in screen and said not in screen
+    finally:
+        clock.freeze(None)
+        await connection.close()
