@@ -71,3 +71,24 @@ async def test_the_cursor_stands_where_plotext_puts_that_moment_and_moves_withou
             assert builds == 1
             chart.draw(data, END + timedelta(minutes=1), timedelta(hours=3), [deployment], None)
             assert CURSOR_MARKER not in chart.render().plain and builds == 2  # new window
+
+
+async def test_a_resized_chart_is_replotted_for_its_new_width():
+    """A cursor move keeps the built chart, but a new width replots it: as many points as
+    columns (column_peaks), and the cursor still where plotext puts it."""
+    data = snapshot()
+    app = ChartApp()
+    async with app.run_test(size=(200, 12)) as pilot:
+        chart = app.query_one(MetricChart)
+        await pilot.pause()
+        cursor = END - timedelta(minutes=45)
+        chart.draw(data, END, timedelta(hours=3), [], cursor)
+        chart.render()
+        assert chart.plotted_width == 200
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        shown = chart.render().plain
+        assert chart.plotted_width == 80
+        chart.plt.scatter([-45] * 9, [0.1 * i for i in range(9)], marker=CURSOR_MARKER)
+        reference = PlotextPlot.render(chart).plain
+        assert columns(shown, CURSOR_MARKER) == columns(reference, CURSOR_MARKER)

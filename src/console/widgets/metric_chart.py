@@ -133,6 +133,8 @@ class MetricChart(PlotextPlot):
         self.theme = "clear"  # the terminal's own colours; markers carry the meaning
         self.plotted_snapshot: MetricsSnapshot | None = None
         self.plotted: tuple = ()
+        self.plot_args: tuple = ()  # the last draw's, to replot at a new width
+        self.plotted_width = 0
         self.built: tuple[Size, Text] | None = None  # (size, plotext's chart) without cursor
         self.cursor_x: float | None = None
         self.x_range = (-1.0, 0.0)
@@ -146,15 +148,17 @@ class MetricChart(PlotextPlot):
         start = end - span
         self.cursor_x = (minutes_before(end, cursor)
                          if cursor is not None and start <= cursor <= end else None)
+        self.plot_args = (snapshot, end, span, changes, label_changes)
         if snapshot is not self.plotted_snapshot or plotted != self.plotted:
             self.plotted_snapshot, self.plotted = snapshot, plotted
-            self._plot_chart(snapshot, end, span, changes, label_changes)
+            self._plot_chart(*self.plot_args)
             self.built = None
         self.refresh()
 
     def _plot_chart(self, snapshot: MetricsSnapshot, end: datetime, span: timedelta,
                     changes: Sequence[ChangeEntry], label_changes: bool) -> None:
         plt = self.plt
+        self.plotted_width = self.size.width  # the points kept depend on it (column_peaks)
         plt.clear_data()
         plt.clear_figure()
         plt.theme("clear")
@@ -194,5 +198,7 @@ class MetricChart(PlotextPlot):
         """plotext builds the chart once per data, window and size; the cursor is laid on
         the built text (a cursor move redraws no line)."""
         if self.built is None or self.built[0] != self.size:
+            if self.plot_args and self.plotted_width != self.size.width:
+                self._plot_chart(*self.plot_args)  # resized: as many points as columns
             self.built = (self.size, super().render())
         return with_cursor(self.built[1], self.cursor_x, self.x_range)
