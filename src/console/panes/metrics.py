@@ -129,9 +129,3 @@ class MetricsPane(Pane[MetricsSnapshot]):
             text.append(f"newest data {newest:%H:%M} ({minutes} min before {data.end:%H:%M})")
         text.append(" · Enter or m: Metrics & Changes", style="dim")
         return text
-
-    def summary(self, data: MetricsSnapshot) -> Text:
-        series = data.get("alb_elb_5xx")
-        latest = series.latest if series else None
-        return Text(f"ELB 5xx {format_value(latest.value, series.unit)}"
-                    if latest and series else "metrics")
