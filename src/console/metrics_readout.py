@@ -27,6 +27,13 @@ def value_at(series: MetricSeries, at: datetime, period_s: int = 60) -> float | 
     return None
 
 
+def newest_with_data(snapshot: MetricsSnapshot) -> datetime | None:
+    """The newest minute at which any signal has a datapoint (CloudWatch publishes a minute
+    late: the window's last minute is often still empty), or None when nothing has data."""
+    latest = [s.points[-1].at for s in snapshot.series if s.points]
+    return max(latest) if latest else None
+
+
 def format_value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
@@ -47,9 +54,11 @@ def changes_near(entries: Sequence[ChangeEntry], at: datetime,
 def readout_lines(snapshot: MetricsSnapshot, at: datetime, entries: Sequence[ChangeEntry],
                   within: timedelta, width: int) -> list[str]:
     """The readout: the cursor's time, the values in columns, then the changes near it."""
-    ago = snapshot.end - timedelta(seconds=snapshot.period_s) - at
+    ago = snapshot.end - at
     minutes = max(0, int(ago.total_seconds() // 60))
-    when = "now" if minutes == 0 else f"{minutes} min before the last minute"
+    when = f"{minutes} min before {snapshot.end:%H:%M}"
+    if at == newest_with_data(snapshot):
+        when = f"newest data, {when}"  # how old the newest datapoint is
     lines = [f"Cursor {at:%Y-%m-%d %H:%M} UTC ({when})"]
     cells = [f"{clean(s.label, limit=16)} "
              f"{format_value(value_at(s, at, snapshot.period_s), s.unit)}"

@@ -4,6 +4,7 @@ before and after the deployment (the jump beside it)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import boto3
@@ -154,3 +155,37 @@ async def test_a_hundred_results_slide_the_window_and_a_parked_cursor_stays(
                 oldest = end - timedelta(hours=3)
                 assert f"Cursor {oldest:%Y-%m-%d %H:%M} UTC" in text, f"cycle {cycle}"
         assert len(screen.query("MetricChart")) == charts and screen.wide == {}
+
+
+async def test_the_screen_opens_on_the_newest_minute_with_data(scenario, open_app, until,
+                                                                read_screen):
+    """CloudWatch publishes a minute late: the window's last two minutes hold no datapoint.
+    The cursor opens on the newest minute that has one (its value, not `—`) and says how
+    old it is; → brings the cursor back to it and can still reach the empty minutes."""
+    from probes.metric_series import MetricsSnapshot
+    from probes.result import ProbeResult
+
+    demo = scenario("healthy")
+    async with open_app(demo, size=(80, 24), start_probes=False) as (app, pilot):
+        end = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+        full = sliding_snapshot(end)
+        late = full.series[0].points[:-2]  # 11:58 and 11:59 not published yet
+        snapshot = MetricsSnapshot(full.start, end, 60, (replace(full.series[0], points=late),))
+        app.metrics_view.observe(ProbeResult("metrics", end, 0.1, data=snapshot))
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, MetricsScreen))
+        await pilot.pause()
+        text = read_screen(app)
+        newest = late[-1]
+        assert newest.at == datetime(2026, 11, 28, 11, 57, tzinfo=UTC)
+        assert "Cursor 2026-11-28 11:57 UTC (newest data, 3 min before 12:00)" in text
+        assert readout_value(text, "ELB 5xx") == f"{newest.value:g}"
+        await pilot.press("left", "left", "right", "right")  # 3-min steps at 3 h
+        await pilot.pause()
+        assert "Cursor 2026-11-28 11:57 UTC (newest data" in read_screen(app)
+        await pilot.press("plus", "plus", "plus")  # 15 min: 1-min steps
+        await pilot.press("right")
+        await pilot.pause()
+        text = read_screen(app)
+        assert "Cursor 2026-11-28 11:58 UTC (2 min before 12:00)" in text
+        assert readout_value(text, "ELB 5xx") == "—"  # an empty minute says so

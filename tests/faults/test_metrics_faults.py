@@ -70,3 +70,39 @@ async def test_a_denied_get_metric_data_shows_the_action_not_an_empty_chart(
         text = read_screen(app)
         assert "(stale): access denied: cloudwatch:GetMetricData" in text
         assert "5xx responses" in text
+
+
+async def test_the_metrics_pane_says_what_aws_said_and_recovers(faulty, open_app, until,
+                                                                read_screen):
+    """The dashboard's Metrics pane (at 160x45) through the fault proxy: denied says the
+    action and AWS's words, not empty sparklines; after recovery it shows the newest
+    datapoint the emulator holds; throttled keeps those sparklines, marked stale."""
+    from dataclasses import replace
+
+    _, proxy, settings = faulty
+    proxy.fail("cloudwatch:GetMetricData", "denied")
+    through = Through(replace(settings, read_timeout=10.0))
+    async with open_app(through, size=(160, 45)) as (app, pilot):
+        pane = app.dashboard.metrics_pane
+        await until(pilot, lambda: pane.last_error is not None)
+        await pilot.pause()
+        text = read_screen(app)
+        assert "7 Metrics" in text and "cloudwatch:GetMetricData" in text
+        assert "is not authorized to perform: cloudwatch:GetMetricData" in text
+        assert "ELB 5xx" not in text  # no sparkline drawn for a denied call
+
+        proxy.clear()
+        await pilot.press("r")
+        await until(pilot, lambda: pane.data is not None and pane.last_error is None)
+        await pilot.pause()
+        latest = pane.data.get("alb_elb_5xx").latest
+        line = next(x for x in read_screen(app).splitlines() if "ELB 5xx" in x)
+        assert f"{latest.value:g} at {latest.at:%H:%M}" in line, line
+
+        proxy.fail("cloudwatch:GetMetricData", "throttled")
+        await pilot.press("r")
+        await until(pilot, lambda: pane.last_error is not None)
+        await pilot.pause()
+        text = read_screen(app)
+        assert "Rate exceeded" in text and "STALE" in text
+        assert f"{latest.value:g} at {latest.at:%H:%M}" in text  # the last sparklines stay

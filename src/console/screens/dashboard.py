@@ -23,6 +23,7 @@ from console.config import Environment
 from console.names import common_prefix
 from console.panes import PANE_CLASSES
 from console.panes.base import Pane
+from console.panes.metrics import MetricsPane, has_room
 from console.screens.detail import DetailScreen
 from console.widgets.status_header import StatusHeader
 from console.widgets.summary_strip import SummaryStrip
@@ -90,6 +91,9 @@ class DashboardScreen(Screen):
         prefix = common_prefix(connection.deployment.stack) if connection.deployment else ""
         for pane in self.panes.values():  # tables show names without the stack's name
             pane.name_prefix = prefix
+        # Issue 13: a Metrics pane under the six where the terminal has room (not one of
+        # `panes`, which the verdict, the summary strip and `complete` read).
+        self.metrics_pane = MetricsPane(interval_s=intervals.get("metrics"))
         self.active = "ecs"
         self.zoomed = False
         self.started = time.monotonic()
@@ -106,6 +110,7 @@ class DashboardScreen(Screen):
         yield SummaryStrip(id="summary")
         with Container(id="grid"):
             yield from self.panes.values()
+            yield self.metrics_pane
         yield Footer()
 
     def on_mount(self) -> None:
@@ -115,6 +120,8 @@ class DashboardScreen(Screen):
 
     # ---------------------------------------------------------------- data
     def apply(self, result: ProbeResult[Any]) -> None:
+        if result.probe == self.metrics_pane.probe:
+            self.metrics_pane.apply(result)
         pane = self.panes.get(result.probe)
         if pane is None:  # a probe without a pane (datapath) feeds only the verdict
             if result.ok:
@@ -172,7 +179,7 @@ class DashboardScreen(Screen):
 
     def _tick(self) -> None:
         now = clock.now()
-        for pane in self.panes.values():
+        for pane in (*self.panes.values(), self.metrics_pane):
             pane.tick(now)
 
     # ---------------------------------------------------------------- layout
@@ -184,6 +191,7 @@ class DashboardScreen(Screen):
         self.set_class(compact, "-compact")
         single = compact or self.zoomed
         self.set_class(single, "-single")
+        self.query_one("#grid").set_class(has_room(width, height) and not single, "-metrics")
         self.query_one(SummaryStrip).display = single
         self._refresh_summary()
 
@@ -194,6 +202,7 @@ class DashboardScreen(Screen):
     # ---------------------------------------------------------------- keys
     def action_show_pane(self, number: int) -> None:
         pane = next(p for p in self.panes.values() if p.number == number)
+        self.metrics_pane.remove_class("-active")
         for name, other in self.panes.items():
             other.set_class(other is pane, "-active")
             if other is pane:
@@ -202,6 +211,10 @@ class DashboardScreen(Screen):
         self._refresh_summary()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        on_metrics = event.widget in self.metrics_pane.walk_children()
+        self.metrics_pane.set_class(on_metrics, "-active")  # what zoom shows
+        for pane in self.panes.values() if on_metrics else ():
+            pane.remove_class("-active")
         for name, pane in self.panes.items():
             if event.widget in pane.walk_children() and name != self.active:
                 self.active = name
@@ -213,9 +226,13 @@ class DashboardScreen(Screen):
         """Toggle the focused pane full screen."""
         self.zoomed = not self.zoomed
         self._layout(self.size.width, self.size.height)
-        self.panes[self.active].body.focus()
+        zoomed = self.metrics_pane if self.metrics_pane.has_class("-active") else \
+            self.panes[self.active]
+        zoomed.body.focus()
 
     def action_filter(self) -> None:
+        if self.metrics_pane.has_class("-active"):
+            return  # sparklines have no rows to filter
         self.panes[self.active].start_filter()
 
     def action_back(self) -> None:

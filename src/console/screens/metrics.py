@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from console.metrics_readout import readout_lines
+from console.metrics_readout import newest_with_data, readout_lines
 from console.sanitize import clean
 from console.widgets.metric_chart import MetricChart, charts_for
 from probes.metric_series import MetricsSnapshot
@@ -70,7 +70,8 @@ class MetricsScreen(Screen):
         super().__init__()
         self.view = view
         self.zoom = DEFAULT_ZOOM
-        self.cursor: datetime | None = None  # None: the last minute, following new data
+        # None: the newest minute with data, following new data
+        self.cursor: datetime | None = None
         self.wide: dict[int, MetricsSnapshot] = {}  # zoom index -> fetched wider window
         self.fetching: int | None = None
         self.fetch_error: str | None = None
@@ -111,9 +112,9 @@ class MetricsScreen(Screen):
         return end - self.span, end
 
     def cursor_at(self, snapshot: MetricsSnapshot) -> datetime:
-        last = snapshot.end - timedelta(seconds=snapshot.period_s)
-        if self.cursor is None:
-            return last
+        if self.cursor is None:  # the last minute is often still empty: the newest data
+            return newest_with_data(snapshot) or \
+                snapshot.end - timedelta(seconds=snapshot.period_s)
         return max(self.cursor, snapshot.start)  # a moment that left the data: its oldest
 
     def step(self) -> timedelta:

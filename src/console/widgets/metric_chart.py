@@ -4,15 +4,19 @@ the changes marked on it, and the cursor.
 Drawn with plotext (textual-plotext's `PlotextPlot`); nothing is plotted by hand. The x axis is
 minutes relative to the window's end, labelled in UTC, the same for every chart of the screen.
 Readable without colour: each line of a chart has its own marker character, named in the
-legend; a change is a vertical rule with its kind's letter on top; the cursor is a dotted rule.
+legend; a change is a vertical rule with its kind's letter on top; the cursor is a dotted rule,
+laid on plotext's text in the column plotext maps its time to (a cursor move replots nothing).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rich.text import Text
+from textual.geometry import Size
 from textual_plotext import PlotextPlot
 
 from console.sanitize import clean
@@ -84,6 +88,38 @@ def column_peaks(xs: list[float], ys: list[float], columns: int) -> tuple[list[f
     return out_x, out_y
 
 
+def without_flat_runs(xs: list[float], ys: list[float]) -> tuple[list[float], list[float]]:
+    """The points without the inside of runs of one value: the line from a run's first point
+    to its last is the same row of the same cells, so the chart is drawn the same, with fewer
+    segments for plotext to trace (hosts, tasks and a quiet 5xx count are flat for hours)."""
+    keep = [i for i in range(len(ys))
+            if i in (0, len(ys) - 1) or not ys[i - 1] == ys[i] == ys[i + 1]]
+    return [xs[i] for i in keep], [ys[i] for i in keep]
+
+
+def with_cursor(chart: Text, x: float | None, x_range: tuple[float, float]) -> Text:
+    """`chart` (plotext's text) with the cursor's dotted rule at `x`, in the column plotext
+    gives `x` (its own mapping over the plot box, whose bottom corners bound the canvas); the
+    lines' markers stay readable at the cursor. Unchanged when there is no cursor or box."""
+    if x is None:
+        return chart
+    lines = chart.split("\n", allow_blank=True)
+    plain = [line.plain for line in lines]
+    top = next((i for i, line in enumerate(plain) if "┌" in line), None)
+    bottom = next((i for i, line in enumerate(plain) if "└" in line), None)
+    if top is None or bottom is None or bottom <= top + 1 or "┘" not in plain[bottom]:
+        return chart
+    left = plain[bottom].index("└") + 1
+    bins = plain[bottom].index("┘", left) - left
+    low, high = x_range
+    column = left + math.floor(round(0.5 + (bins - 1) * (x - low) / (high - low), 8))
+    for row in range(top + 1, bottom):
+        if column < len(plain[row]) and plain[row][column] in " │":
+            line = lines[row]
+            lines[row] = Text.assemble(line[:column], CURSOR_MARKER, line[column + 1:])
+    return Text("\n").join(lines)
+
+
 class MetricChart(PlotextPlot):
     """A chart of `spec`'s signals; `draw` replots it from the screen's state."""
 
@@ -95,11 +131,34 @@ class MetricChart(PlotextPlot):
         super().__init__(**kwargs)
         self.spec = spec
         self.theme = "clear"  # the terminal's own colours; markers carry the meaning
+        self.plotted_snapshot: MetricsSnapshot | None = None
+        self.plotted: tuple = ()
+        self.plot_args: tuple = ()  # the last draw's, to replot at a new width
+        self.plotted_width = 0
+        self.built: tuple[Size, Text] | None = None  # (size, plotext's chart) without cursor
+        self.cursor_x: float | None = None
+        self.x_range = (-1.0, 0.0)
 
     def draw(self, snapshot: MetricsSnapshot, end: datetime, span: timedelta,
              changes: Sequence[ChangeEntry], cursor: datetime | None, *,
              label_changes: bool = True) -> None:
+        """Show the window ending at `end`; a move of the cursor alone does not replot."""
+        marks = tuple((e.at, e.kind) for e in changes if e.kind in MARKED_KINDS)
+        plotted = (end, span, marks, label_changes)
+        start = end - span
+        self.cursor_x = (minutes_before(end, cursor)
+                         if cursor is not None and start <= cursor <= end else None)
+        self.plot_args = (snapshot, end, span, changes, label_changes)
+        if snapshot is not self.plotted_snapshot or plotted != self.plotted:
+            self.plotted_snapshot, self.plotted = snapshot, plotted
+            self._plot_chart(*self.plot_args)
+            self.built = None
+        self.refresh()
+
+    def _plot_chart(self, snapshot: MetricsSnapshot, end: datetime, span: timedelta,
+                    changes: Sequence[ChangeEntry], label_changes: bool) -> None:
         plt = self.plt
+        self.plotted_width = self.size.width  # the points kept depend on it (column_peaks)
         plt.clear_data()
         plt.clear_figure()
         plt.theme("clear")
@@ -118,6 +177,7 @@ class MetricChart(PlotextPlot):
                                   [p.value for p in points] or [0.0],
                                   max(10, self.size.width - 8))
             top = max(top, *ys)
+            xs, ys = without_flat_runs(xs, ys)
             plt.plot(xs, ys, marker=MARKERS[index % len(MARKERS)], label=label)
             drawn += 1
         top = top * 1.1 if top > 0 else 1.0
@@ -127,14 +187,18 @@ class MetricChart(PlotextPlot):
                 plt.vline(x)
                 if label_changes:
                     plt.text(KIND_LETTERS.get(entry.kind, "?"), x, top)
-        if cursor is not None and start <= cursor <= end:
-            x = minutes_before(end, cursor)
-            steps = 8
-            plt.scatter([x] * (steps + 1), [top * i / steps for i in range(steps + 1)],
-                        marker=CURSOR_MARKER)
         ticks, labels = tick_labels(end, span)
         plt.xticks(ticks, labels)
         plt.xlim(ticks[0], 0.0)
+        self.x_range = (ticks[0], 0.0)
         plt.ylim(0.0, top)
         plt.title(self.spec.title if drawn else f"{self.spec.title}: not collected")
-        self.refresh()
+
+    def render(self) -> Text:
+        """plotext builds the chart once per data, window and size; the cursor is laid on
+        the built text (a cursor move redraws no line)."""
+        if self.built is None or self.built[0] != self.size:
+            if self.plot_args and self.plotted_width != self.size.width:
+                self._plot_chart(*self.plot_args)  # resized: as many points as columns
+            self.built = (self.size, super().render())
+        return with_cursor(self.built[1], self.cursor_x, self.x_range)
