@@ -78,7 +78,7 @@ async def test_expired_credentials_in_the_dashboard_say_press_r(faulty, open_app
     monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
     async with open_app(Through(settings), size=(160, 50)) as (app, pilot):
         alarms = app.dashboard.panes["alarms"]
-        await until(pilot, lambda: alarms.data is not None, timeout=30)
+        await until(pilot, lambda: alarms.data is not None, timeout=90)  # a busy CI
         proxy.fail("cloudwatch:DescribeAlarms", "expired")
         app.scheduler.refresh("alarms")
         await until(pilot, lambda: alarms.last_error is not None, timeout=30)

@@ -85,7 +85,8 @@ async def test_the_metrics_pane_says_what_aws_said_and_recovers(faulty, open_app
     async with open_app(through, size=(160, 45)) as (app, pilot):
         pane = app.dashboard.metrics_pane
         await until(pilot, lambda: pane.last_error is not None)
-        await pilot.pause()
+        # drawn at the next frame (a busy machine may take a few)
+        await until(pilot, lambda: "is not authorized" in read_screen(app), timeout=10)
         text = read_screen(app)
         assert "7 Metrics" in text and "cloudwatch:GetMetricData" in text
         assert "is not authorized to perform: cloudwatch:GetMetricData" in text
@@ -94,7 +95,7 @@ async def test_the_metrics_pane_says_what_aws_said_and_recovers(faulty, open_app
         proxy.clear()
         await pilot.press("r")
         await until(pilot, lambda: pane.data is not None and pane.last_error is None)
-        await pilot.pause()
+        await until(pilot, lambda: "ELB 5xx" in read_screen(app), timeout=10)
         latest = pane.data.get("alb_elb_5xx").latest
         line = next(x for x in read_screen(app).splitlines() if "ELB 5xx" in x)
         assert f"{latest.value:g} at {latest.at:%H:%M}" in line, line
@@ -102,7 +103,7 @@ async def test_the_metrics_pane_says_what_aws_said_and_recovers(faulty, open_app
         proxy.fail("cloudwatch:GetMetricData", "throttled")
         await pilot.press("r")
         await until(pilot, lambda: pane.last_error is not None)
-        await pilot.pause()
+        await until(pilot, lambda: "Rate exceeded" in read_screen(app), timeout=10)
         text = read_screen(app)
         assert "Rate exceeded" in text and "STALE" in text
         assert f"{latest.value:g} at {latest.at:%H:%M}" in text  # the last sparklines stay
