@@ -22,9 +22,8 @@ No event is emitted twice (ids are kept for unsealed timestamps; in a sealed spa
 ingested after its sealing read is new); every event visible within `overlap_ms` of its
 timestamp is emitted, a later one if the late re-read finds it. `loss_risk` says from evidence
 when one may be missed. Each batch is in timestamp order; an event older than one already
-emitted is marked `late`. Memory: the ids of ~`overlap_ms + sweep_interval_ms` of events
-(8 bytes each, `probes.log_dedupe`), capped by `max_unsealed_ids`.
-"""
+emitted is marked `late`. Memory: ids of ~`overlap_ms + sweep_interval_ms` of events (8 bytes
+each, `probes.log_dedupe`), capped by `max_unsealed_ids`."""
 
 from __future__ import annotations
 
