@@ -14,6 +14,7 @@ from typing import Any
 
 from console.sanitize import clean
 from probes.change_entry import ChangeEntry
+from probes.task_ids import short_task_id
 
 WIDTH = 80
 KIND_WIDTH = 15
@@ -24,9 +25,17 @@ def when(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
+def shown_resource(entry: ChangeEntry) -> str:
+    """The resource as the console names it: a task by its one short id (``task e04e449f``;
+    the JSON and the detail keep the whole id)."""
+    if entry.kind == "task-stop" and entry.resource.startswith("task "):
+        return f"task {short_task_id(entry.resource.removeprefix('task '))}"
+    return entry.resource
+
+
 def entry_lines(entry: ChangeEntry, width: int = WIDTH) -> list[str]:
     head = f"{when(entry.at)}  {entry.kind:<{KIND_WIDTH}} "
-    resource = clean(entry.resource, limit=None)
+    resource = clean(shown_resource(entry), limit=None)
     room = width - len(head)
     if len(resource) > room:  # keep the tail: it is what tells resources apart
         resource = "…" + resource[-(room - 1):]

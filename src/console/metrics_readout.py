@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from console.changes_text import shown_resource
 from console.sanitize import clean
 from console.widgets.metric_chart import KIND_LETTERS, MARKED_KINDS
 from probes.change_entry import ChangeEntry
@@ -74,7 +75,7 @@ def readout_lines(snapshot: MetricsSnapshot, at: datetime, entries: Sequence[Cha
         lines.append("Marks: " + "  ".join(f"{KIND_LETTERS[k]} {k}" for k in MARKED_KINDS))
     for entry in near[:3]:
         letter = KIND_LETTERS.get(entry.kind, "?")
-        lines.append(clean(f"{letter} {entry.at:%H:%M:%S} {entry.kind} {entry.resource}: "
+        lines.append(clean(f"{letter} {entry.at:%H:%M:%S} {entry.kind} {shown_resource(entry)}: "
                            f"{entry.summary}", limit=width))
     if len(near) > 3:
         lines.append(f"… and {len(near) - 3} more changes within {_span(within)}")

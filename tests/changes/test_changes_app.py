@@ -58,7 +58,8 @@ async def test_w_shows_what_changed_in_the_30_minutes_before_the_first_alarm(
         assert "Z  alarm " not in text  # the break itself is not listed as a cause
         assert text.count(" task-stop ") == 2
         for task in stops:
-            assert f"task {task['taskArn'].rsplit('/', 1)[-1][:20]}" in text
+            short = task["taskArn"].rsplit("/", 1)[-1][:8]  # the one short id (issue 11)
+            assert f"task-stop       task {short}" in text
             assert task["stoppedReason"] in text
         assert "deployment created" not in text  # the forced deployment came after
         assert "DOWN P0" in text
