@@ -75,6 +75,15 @@ async def shoot(scenario: str, name: str, size: tuple[int, int], write: bool = F
         return save(app, name)
 
 
+async def metrics_pane(app, pilot) -> None:
+    """Wait for the Metrics pane's sparklines (the metrics probe's first answer)."""
+    for _ in range(600):
+        if app.dashboard.metrics_pane.data is not None:
+            return
+        await pilot.pause(0.1)
+    raise SystemExit("the Metrics pane had no data after 60 s")
+
+
 def verdict(app) -> str | None:
     from console.widgets.status_header import StatusHeader
 
@@ -161,6 +170,8 @@ async def main() -> int:
     for scenario in SCENARIOS:
         await shoot(scenario, f"dashboard-{scenario}-120x40", (120, 40))
     await shoot("p0-outage", "dashboard-p0-outage-80x24", (80, 24))
+    # 160x45 and larger: the Metrics pane under the six (issue 13)
+    await shoot("p0-outage", "dashboard-p0-outage-200x50", (200, 50), then=metrics_pane)
     await shoot("p0-outage", "runbook-p0-service-down", (120, 40), then=open_runbook)
     await shoot("p0-outage", "confirm-force-new-deployment", (120, 40), write=True,
                 then=confirm_force_deploy)
