@@ -54,6 +54,7 @@ class CostsPane(Pane[CostSnapshot]):
     BINDINGS = action_bindings("costs")  # issue 5: L lifecycle policy, D delete NAT gateway
     columns = (("MTD", 9), ("Share", 5), ("Service", None, "name"))
     default_order = "largest first"
+    ticking = True  # "as of 03:14 UTC, 2h05m ago" moves with the clock between results
 
     def data_time(self, result: ProbeResult[CostSnapshot]) -> datetime:
         return result.data.as_of if result.data is not None else result.fetched_at
@@ -63,7 +64,9 @@ class CostsPane(Pane[CostSnapshot]):
         text.append(f"{s.total:,.2f} {clean(s.currency, limit=5)}", style="bold")
         text.append(" month to date  ")
         text.append(spark(s.daily_totals), style="cyan")
-        text.append(f"\nas of {clock.when(s.as_of)} UTC, {clock.age(s.as_of)} ago"
+        as_of_age = clock.duration((clock.now() - s.as_of).total_seconds(),
+                                   seconds_below_10m=False)  # moves once a minute
+        text.append(f"\nas of {clock.when(s.as_of)} UTC, {as_of_age} ago"
                     + (" (cached)" if s.from_cache else ""), style=MUTED)
         for b in s.budgets:
             text.append("\n")
