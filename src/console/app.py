@@ -238,7 +238,10 @@ class ConsoleApp(App[int]):
         from console.screens.detail import DetailScreen
 
         await self.changes.refresh()
-        self.push_screen(DetailScreen(verdict_detail(self.dashboard.verdict, self.changes)))
+        # the detail box: 90 % of the screen, at most 140, less its border, padding, scrollbar
+        inside = max(40, min(140, self.size.width * 9 // 10) - 6)
+        self.push_screen(DetailScreen(verdict_detail(self.dashboard.verdict, self.changes,
+                                                     width=inside)))
 
     def _record_runbook(self, runbook_id: str, step_id: str, event: str, detail: str) -> None:
         self.incidents.record_runbook(runbook_id, step_id, event, detail,

@@ -32,7 +32,9 @@ def before_break_text(flow: ChangeFlow, *, limit: int | None = None,
     return head + text
 
 
-def verdict_detail(verdict: Verdict | None, flow: ChangeFlow) -> Detail:
+def verdict_detail(verdict: Verdict | None, flow: ChangeFlow, width: int = 80) -> Detail:
+    """The verdict and what changed before it broke, its lines wrapped to `width` (the
+    detail box's inside: wrapped again by the box, AWS's reasons broke mid-word)."""
     body = Text()
     if verdict is not None:
         body.append(f"{verdict.level.value} {verdict.level.priority}".rstrip() + "\n",
@@ -40,5 +42,5 @@ def verdict_detail(verdict: Verdict | None, flow: ChangeFlow) -> Detail:
         for reason in verdict.reasons:
             body.append(f"  {clean(reason, limit=300)}\n")
         body.append("\n")
-    body.append_text(before_break_text(flow))
+    body.append_text(before_break_text(flow, width=width))
     return Detail(title="Verdict: what changed before this broke", body=body, kind="verdict")

@@ -65,6 +65,30 @@ async def test_w_shows_what_changed_in_the_30_minutes_before_the_first_alarm(
         assert "DOWN P0" in text
 
 
+async def test_w_at_80x24_wraps_each_entry_once(scenario, open_app, until, read_screen):
+    """The entries are wrapped to the detail box, not wrapped at 80 columns and then again by
+    the box (seen in tmux: "usage [app exit" then "137]" on lines of their own)."""
+    demo = scenario("p0-outage")
+    stops = _stops_before(demo, _first_alarm(demo)[1])
+    async with open_app(demo, size=(80, 24)) as (app, pilot):
+        await until(pilot, lambda: app.dashboard.verdict is not None)
+        await pilot.press("w")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await until(pilot, lambda: "task-stop" in read_screen(app), timeout=30)
+        lines = read_screen(app).splitlines()
+        top = next(i for i, line in enumerate(lines) if "What changed in the 30 min" in line)
+        left = lines[top].index("What changed") - 1
+        inside = [line[left:].split("│")[0].rstrip() for line in lines[top + 1:]
+                  if "│" in line[left - 1:left + 1]]
+        entries = [line for line in inside if line.strip()]
+        assert entries, lines
+        for line in entries:  # a date, or an indented line (a summary, the heading's rest)
+            assert line.startswith((" 20", "   ")), (line, inside)
+        flat = " ".join(" ".join(inside).split())
+        for task in stops:
+            assert " ".join(task["stoppedReason"].split()) in flat
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, read_screen, size):
     demo = scenario("p0-outage")
