@@ -15,6 +15,8 @@ billed, each time).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -136,6 +138,20 @@ class CostsProbe(Probe[CostSnapshot]):
         return HeldBack(ProbeError(ErrorKind.HELD_BACK, f"{refusal.reason}; {showing}",
                                    HELD_BACK_FIX, "ce:GetCostAndUsage"))
 
+    async def _budgets(self, account: str) -> tuple[tuple[Budget, ...], tuple[ProbeError, ...]]:
+        """The account's budgets, or why they could not be read (costs without budgets still
+        help: the failure is shown beside them)."""
+        try:
+            budgets_client = await self.ctx.client("budgets")
+            raw: list[dict] = []
+            paginator = budgets_client.get_paginator("describe_budgets")
+            async for page in paginator.paginate(AccountId=account):
+                raw.extend(page.get("Budgets", []))
+            return parse_budgets(raw), ()
+        except Exception as exc:  # noqa: BLE001 - classified and shown
+            return (), (classify(exc, action="budgets:ViewBudget",
+                                 profile=self.ctx.settings.profile),)
+
     async def _collect(self) -> CostSnapshot:
         account = await self._account_id()
         today = self._today or datetime.now(UTC).date()
@@ -159,29 +175,26 @@ class CostsProbe(Probe[CostSnapshot]):
             "Metrics": [METRIC],
             "GroupBy": [{"Type": "DIMENSION", "Key": "SERVICE"}],
         }
-        while True:
-            try:
-                page = await ce.get_cost_and_usage(**request)
-            except BudgetRefusal as refusal:  # not sent: hours away after a throttle
-                raise self._held_back(refusal) from refusal
-            pages.append(page)
-            token = page.get("NextPageToken")
-            if not token:
-                break
-            request["NextPageToken"] = token
-        currency, days, daily, services = parse_cost_and_usage(pages, start, end)
-        budgets: tuple[Budget, ...] = ()
-        errors: tuple[ProbeError, ...] = ()
+        # The budgets need only the account: asked in the same round as the costs, not after.
+        budgets_read = asyncio.create_task(self._budgets(account))
         try:
-            budgets_client = await self.ctx.client("budgets")
-            raw: list[dict] = []
-            paginator = budgets_client.get_paginator("describe_budgets")
-            async for page in paginator.paginate(AccountId=account):
-                raw.extend(page.get("Budgets", []))
-            budgets = parse_budgets(raw)
-        except Exception as exc:  # noqa: BLE001 - costs without budgets still help
-            errors = (classify(exc, action="budgets:ViewBudget",
-                               profile=self.ctx.settings.profile),)
+            while True:
+                try:
+                    page = await ce.get_cost_and_usage(**request)
+                except BudgetRefusal as refusal:  # not sent: hours away after a throttle
+                    raise self._held_back(refusal) from refusal
+                pages.append(page)
+                token = page.get("NextPageToken")
+                if not token:
+                    break
+                request["NextPageToken"] = token
+        except BaseException:
+            budgets_read.cancel()
+            with contextlib.suppress(BaseException):
+                await budgets_read
+            raise
+        currency, days, daily, services = parse_cost_and_usage(pages, start, end)
+        budgets, errors = await budgets_read
         snapshot = CostSnapshot(
             as_of=as_of, period_start=start, period_end=end, currency=currency,
             total=sum(daily), days=days, daily_totals=daily, services=services,

@@ -1,199 +1,41 @@
 """Load balancer target health: every target group of the service, every target's state.
 
 One DescribeTargetHealth per target group (ELB's Describe* bucket refills at 10/s shared by the
-whole account), one DescribeTargetGroups and one DescribeLoadBalancers per collection; and,
-only when no target is healthy, one GetMetricData for the ALB's 5XX counts.
-
-What the ALB does with no healthy target (see `Routing`): when every registered target is
-unhealthy it *fails open* and routes to all of them (users may still be served); it answers 503
-only when it has no target to route to (none registered, or only draining / initial ones).
+whole account), one DescribeTargetGroups and one DescribeLoadBalancers per collection, all in
+one round when discovery named the groups and load balancers; and, only when no target is
+healthy, one GetMetricData for the ALB's 5XX counts (in that same round while none was healthy
+at the last look, and at the first). The values and what the ALB does with them:
+`probes.target_health`.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
-from datetime import timedelta
-from enum import StrEnum
+import contextlib
+from dataclasses import replace
 
 from probes.context import AwsContext
+from probes.errors import classify
 from probes.result import Probe, utcnow
-
-ERROR_WINDOW = timedelta(minutes=10)
-_DRAINING = ("draining", "unhealthy.draining")
-
-
-@dataclass(frozen=True)
-class Target:
-    target_id: str
-    port: int | None
-    state: str  # healthy, unhealthy, initial, draining, unused, unavailable
-    reason: str  # e.g. Target.ResponseCodeMismatch
-    description: str
-    availability_zone: str = ""
-    # AnomalyDetection (asked for with Include): "anomalous"/"normal", and whether ALB's
-    # automatic target weights are routing less traffic to it ("yes"/"no"); "" if not given.
-    anomaly: str = ""
-    mitigation: str = ""
-
-    @property
-    def healthy(self) -> bool:
-        return self.state == "healthy"
-
-    @property
-    def draining(self) -> bool:
-        """Being deregistered (``draining``, or ``unhealthy.draining`` while it fails)."""
-        return self.state in _DRAINING
+from probes.target_health import (  # noqa: F401 - the probe's types, imported from here too
+    ERROR_WINDOW,
+    ErrorCounts,
+    LoadBalancer,
+    Routing,
+    RoutingState,
+    Target,
+    TargetGroupHealth,
+    TargetHealthSnapshot,
+    parse_target_group,
+    snapshot_of,
+)
 
 
-@dataclass(frozen=True)
-class TargetGroupHealth:
-    arn: str
-    name: str
-    port: int | None
-    protocol: str
-    health_check_path: str
-    targets: tuple[Target, ...]
-
-    @property
-    def healthy_count(self) -> int:
-        return sum(1 for t in self.targets if t.healthy)
-
-
-@dataclass(frozen=True)
-class LoadBalancer:
-    arn: str
-    name: str
-    dns_name: str
-    state: str  # active, provisioning, active_impaired, failed
-    scheme: str
-    security_groups: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ErrorCounts:
-    """The ALB's 5XX answers over the last `minutes` (CloudWatch reports none when zero)."""
-
-    elb_5xx: float
-    target_5xx: float
-    minutes: int
-
-    @property
-    def total(self) -> float:
-        return self.elb_5xx + self.target_5xx
-
-    def describe(self) -> str:
-        if not self.total:
-            return f"no 5XX in {self.minutes} min"
-        return (f"{self.elb_5xx:.0f} ALB 5XX + {self.target_5xx:.0f} target 5XX in "
-                f"{self.minutes} min")
-
-
-class Routing(StrEnum):
-    SERVING = "serving"  # at least one healthy target (or no target group to judge)
-    FAIL_OPEN = "fail-open"  # no healthy target: the ALB routes to the unhealthy ones
-    NOTHING = "nothing"  # no target to route to: the ALB answers 503
-
-
-@dataclass(frozen=True)
-class RoutingState:
-    state: Routing
-    reason: str  # in words, e.g. "fail-open: routing to unhealthy targets (0/2 healthy, ...)"
-    # Users are (or may be) failed: 5XX answers counted, or the counts could not be read.
-    failing_users: bool = False
-
-    @property
-    def short(self) -> str:
-        """The reason without its counts, for a narrow pane."""
-        return {Routing.FAIL_OPEN: "fail-open: routing to unhealthy targets",
-                Routing.NOTHING: "nothing to route to: the ALB answers 503"}.get(self.state, "")
-
-
-@dataclass(frozen=True)
-class TargetHealthSnapshot:
-    load_balancers: tuple[LoadBalancer, ...]
-    groups: tuple[TargetGroupHealth, ...]
-    errors: ErrorCounts | None = None  # read only when no target is healthy
-    errors_note: str = ""  # why `errors` is unknown, when it is
-
-    @property
-    def targets(self) -> tuple[Target, ...]:
-        return tuple(t for g in self.groups for t in g.targets)
-
-    @property
-    def healthy_count(self) -> int:
-        return sum(g.healthy_count for g in self.groups)
-
-    @property
-    def no_healthy_target(self) -> bool:
-        """No target passes its health checks (the ALB fails open or answers 503: `routing`)."""
-        return bool(self.groups) and self.healthy_count == 0
-
-    @property
-    def draining_count(self) -> int:
-        return sum(1 for t in self.targets if t.draining)
-
-    @property
-    def routing(self) -> RoutingState:
-        """What the ALB does with these targets, from their states and the 5XX counts."""
-        if not self.no_healthy_target:
-            return RoutingState(Routing.SERVING, "")
-        targets = self.targets
-        unhealthy = sum(1 for t in targets if t.state == "unhealthy")
-        draining = self.draining_count
-        if not unhealthy:
-            parts = [f"{count} {what}" for count, what in (
-                (draining, "draining"),
-                (sum(1 for t in targets if t.state == "initial"), "initial"),
-                (sum(1 for t in targets if t.state not in ("initial", *_DRAINING)), "other"))
-                if count]
-            held = f"no target to route to ({', '.join(parts)})" if parts \
-                else "no target registered"
-            return RoutingState(Routing.NOTHING, f"{held}: the ALB answers 503")
-        errors = self.errors.describe() if self.errors is not None else "5XX unknown"
-        extra = f", {draining} draining" if draining else ""
-        return RoutingState(
-            Routing.FAIL_OPEN, f"fail-open: routing to unhealthy targets (0/{len(targets)} "
-                               f"healthy{extra}, {errors})",
-            failing_users=self.errors is None or self.errors.total > 0)
-
-    @property
-    def dns_name(self) -> str:
-        return self.load_balancers[0].dns_name if self.load_balancers else ""
-
-
-def _name_from_arn(arn: str) -> str:
-    parts = arn.split("/")
-    return parts[-2] if len(parts) >= 3 else arn
-
-
-def parse_target_group(group: dict, health: dict) -> TargetGroupHealth:
-    """A DescribeTargetGroups entry and its DescribeTargetHealth response, as one group."""
-    targets = tuple(
-        Target(
-            target_id=d.get("Target", {}).get("Id", ""),
-            port=d.get("Target", {}).get("Port"),
-            state=d.get("TargetHealth", {}).get("State", ""),
-            reason=d.get("TargetHealth", {}).get("Reason", "") or "",
-            description=d.get("TargetHealth", {}).get("Description", "") or "",
-            availability_zone=d.get("Target", {}).get("AvailabilityZone", "") or "",
-            anomaly=(d.get("AnomalyDetection") or {}).get("Result", "") or "",
-            mitigation=(d.get("AnomalyDetection") or {}).get("MitigationInEffect", "") or "",
-        )
-        for d in health.get("TargetHealthDescriptions", [])
-    )
-    return TargetGroupHealth(
-        arn=group["TargetGroupArn"],
-        name=group.get("TargetGroupName", _name_from_arn(group["TargetGroupArn"])),
-        port=group.get("Port"),
-        protocol=group.get("Protocol", "") or "",
-        health_check_path=group.get("HealthCheckPath", "") or "",
-        targets=tuple(sorted(targets, key=lambda t: (t.target_id, t.port or 0))),
-    )
-
-
-async def _no_load_balancers() -> dict:
-    return {"LoadBalancers": []}
+async def _dropped(future: asyncio.Future | None) -> None:
+    if future is not None:
+        future.cancel()
+        with contextlib.suppress(BaseException):
+            await future
 
 
 class TargetHealthProbe(Probe[TargetHealthSnapshot]):
@@ -207,13 +49,59 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
         self.target_group_arns = target_group_arns
         self.target_group_names = target_group_names
         self.load_balancer_arns = load_balancer_arns
+        self._no_healthy_last: bool | None = None  # no target healthy at the last look
 
     async def collect(self) -> TargetHealthSnapshot:
         elb = await self.ctx.client("elbv2")
         if self.target_group_arns:
-            described = await elb.describe_target_groups(
-                TargetGroupArns=list(self.target_group_arns))
-        elif self.target_group_names:
+            snapshot, counts = await self._collect_by_arn(elb)
+        else:
+            snapshot, counts = await self._collect_by_name(elb), None
+        self._no_healthy_last = snapshot.no_healthy_target
+        if not (snapshot.no_healthy_target and snapshot.targets and snapshot.load_balancers):
+            await _dropped(counts)  # asked for in case: not needed now
+            return snapshot
+        try:
+            errors = await (counts or self._error_counts(snapshot.load_balancers[0].arn))
+        except Exception as exc:  # noqa: BLE001 - the states are the evidence; this adds
+            error = classify(exc, action="cloudwatch:GetMetricData",
+                             profile=self.ctx.settings.profile)
+            note = f"5XX counts not readable: {error.summary()}"
+            return replace(snapshot, errors_note=note)
+        return replace(snapshot, errors=errors)
+
+    async def _collect_by_arn(self, elb) -> tuple[TargetHealthSnapshot, asyncio.Future | None]:
+        """Discovery named the groups and load balancers: every request in one round (each is
+        a network round trip, none depends on another). The 5XX counts go with them while
+        no target was healthy at the last look (or at the first): they are read only then."""
+        arns = list(self.target_group_arns)
+        counts = None
+        if self.load_balancer_arns and self._no_healthy_last is not False:
+            counts = asyncio.ensure_future(self._error_counts(self.load_balancer_arns[0]))
+        try:
+            described, healths, lbs = await asyncio.gather(
+                elb.describe_target_groups(TargetGroupArns=arns),
+                asyncio.gather(*(self._health(elb, arn) for arn in arns)),
+                self._load_balancers(elb, self.load_balancer_arns))
+            raw_groups = described.get("TargetGroups", [])
+            by_arn = dict(zip(arns, healths, strict=True))
+            missing = [arn for g in raw_groups for arn in g.get("LoadBalancerArns", [])
+                       if arn not in self.load_balancer_arns]
+            if missing:  # a group the stack's load balancer does not hold: ask for it too
+                more = await self._load_balancers(elb, tuple(dict.fromkeys(missing)))
+                lbs = {"LoadBalancers": [*lbs.get("LoadBalancers", []),
+                                         *more.get("LoadBalancers", [])]}
+            healths = [by_arn.get(raw["TargetGroupArn"]) or await self._health(
+                elb, raw["TargetGroupArn"]) for raw in raw_groups]
+        except BaseException:
+            await _dropped(counts)
+            raise
+        return snapshot_of(raw_groups, healths, lbs), counts
+
+    async def _collect_by_name(self, elb) -> TargetHealthSnapshot:
+        """Groups known by name or by load balancer only: the groups first, then their
+        targets and load balancers in one round."""
+        if self.target_group_names:
             described = await elb.describe_target_groups(Names=list(self.target_group_names))
         elif self.load_balancer_arns:
             described = await elb.describe_target_groups(
@@ -221,39 +109,24 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
         else:
             described = {"TargetGroups": []}
         raw_groups = described.get("TargetGroups", [])
-        lb_arns = list(dict.fromkeys(
+        lb_arns = tuple(dict.fromkeys(
             list(self.load_balancer_arns)
             + [arn for g in raw_groups for arn in g.get("LoadBalancerArns", [])]))
-        # One DescribeTargetHealth per group and the load balancers, all at once: each is a
-        # network round trip, and none depends on another.
         healths, lbs = await asyncio.gather(
-            asyncio.gather(*(elb.describe_target_health(TargetGroupArn=raw["TargetGroupArn"],
-                                                        Include=["AnomalyDetection"])
-                             for raw in raw_groups)),
-            elb.describe_load_balancers(LoadBalancerArns=lb_arns) if lb_arns
-            else _no_load_balancers())
-        groups = [parse_target_group(raw, health) for raw, health in zip(raw_groups, healths,
-                                                                         strict=True)]
-        load_balancers = tuple(
-            LoadBalancer(
-                arn=lb["LoadBalancerArn"],
-                name=lb.get("LoadBalancerName", ""),
-                dns_name=lb.get("DNSName", ""),
-                state=(lb.get("State") or {}).get("Code", ""),
-                scheme=lb.get("Scheme", "") or "",
-                security_groups=tuple(lb.get("SecurityGroups", [])),
-            )
-            for lb in lbs.get("LoadBalancers", [])
-        )
-        snapshot = TargetHealthSnapshot(load_balancers=load_balancers, groups=tuple(groups))
-        if snapshot.no_healthy_target and snapshot.targets and load_balancers:
-            try:
-                errors = await self._error_counts(load_balancers[0].arn)
-            except Exception as exc:  # noqa: BLE001 - the states are the evidence; this adds
-                note = f"5XX counts not readable: {type(exc).__name__}"
-                return TargetHealthSnapshot(load_balancers, tuple(groups), errors_note=note)
-            return TargetHealthSnapshot(load_balancers, tuple(groups), errors=errors)
-        return snapshot
+            asyncio.gather(*(self._health(elb, raw["TargetGroupArn"]) for raw in raw_groups)),
+            self._load_balancers(elb, lb_arns))
+        return snapshot_of(raw_groups, healths, lbs)
+
+    @staticmethod
+    async def _health(elb, arn: str) -> dict:
+        return await elb.describe_target_health(TargetGroupArn=arn,
+                                                Include=["AnomalyDetection"])
+
+    @staticmethod
+    async def _load_balancers(elb, arns: tuple[str, ...]) -> dict:
+        if not arns:
+            return {"LoadBalancers": []}
+        return await elb.describe_load_balancers(LoadBalancerArns=list(arns))
 
     async def _error_counts(self, load_balancer_arn: str) -> ErrorCounts:
         """HTTPCode_ELB_5XX_Count and HTTPCode_Target_5XX_Count over `ERROR_WINDOW`, in one

@@ -33,6 +33,9 @@ PROBE_CALLS = {
     "costs": ("ce:GetCostAndUsage", "budgets:DescribeBudgets"),
     "metrics": ("cloudwatch:GetMetricData",),  # issue 13: one request per collection
 }
+# Read in the same round as the target groups at a first look (and while no target is healthy,
+# which the healthy scenario never is): its faults are tested in test_target_counts.py.
+SPECULATIVE = {"targets": {"cloudwatch:GetMetricData"}}
 # The data-path probe runs diagnostics (backups, certificates): each reports its own failure
 # as "could not run" in the snapshot (tests/diagnostics cover them), so it is not in the matrix.
 NOT_IN_MATRIX = {"datapath"}
@@ -68,7 +71,8 @@ def test_the_matrix_covers_every_call_each_probe_makes(faulty):
                     continue
                 proxy.seen.clear()
                 assert (await probe.run()).ok, name
-                assert set(proxy.seen) == set(PROBE_CALLS[name]), name
+                seen = set(proxy.seen) - SPECULATIVE.get(name, set())
+                assert seen == set(PROBE_CALLS[name]), name
         finally:
             await connection.close()
 
