@@ -29,6 +29,7 @@ from aiobotocore.session import AioSession  # noqa: E402
 from botocore.exceptions import ClientError, CredentialRetrievalError  # noqa: E402
 from botocore.loaders import Loader, create_loader  # noqa: E402
 
+from probes.aws_time import use_utc_timestamps  # noqa: E402
 from probes.errors import (  # noqa: E402
     ACTION_ATTRIBUTE,
     ACTION_METADATA,
@@ -211,6 +212,7 @@ class AwsContext:
         # Service models and endpoint rules are read from botocore's JSON files once per
         # process, not once per session: a new session (after `aws sso login`) stays cheap.
         session.register_component("data_loader", shared_loader())
+        use_utc_timestamps(session)
         if self.settings.static_credentials:
             session.set_credentials(*self.settings.static_credentials)
         else:
