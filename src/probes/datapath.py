@@ -104,13 +104,17 @@ class DataPathProbe(Probe[DataPathSnapshot]):
     async def _checks(self, service: ProbeResult[Any] | None) -> Any:
         """The two diagnostics' report, given the service as read (None: discovery's)."""
         # Imported here: the diagnostics import the probe suite, which builds this probe.
-        from probes.diagnostics.registry import BY_ID, PROBES
-        from probes.diagnostics.runner import run_diagnostics
+        # Only these two (not the registry's seventeen): this runs on `status`'s path.
+        from probes.diagnostics import backups, certificates
+        from probes.diagnostics.runner import probes_read_by, run_diagnostics
 
+        by_id = {d.id: d for d in (*backups.DIAGNOSTICS, *certificates.DIAGNOSTICS)}
+        chosen = tuple(by_id[i] for i in DIAGNOSTIC_IDS)
         results: dict[str, ProbeResult[Any]] = {"ecs": service or _not_read("ecs")[1]}
-        results.update(_not_read(name) for name in PROBES if name not in results)
+        results.update(_not_read(name) for name in probes_read_by(chosen)
+                       if name not in results)
         return await run_diagnostics(self.ctx, self.deployment, results=results,
-                                     diagnostics=tuple(BY_ID[i] for i in DIAGNOSTIC_IDS))
+                                     diagnostics=chosen)
 
     async def _service(self) -> ProbeResult[Any]:
         started = utcnow()

@@ -28,7 +28,12 @@ DASHBOARD_PROBES = ("stack", "ecs", "targets", "logs", "alarms", "costs")
 PROBE_MODULES = ("probes.alarms", "probes.costs", "probes.datapath", "probes.ecs",
                  "probes.live_logs_probe", "probes.metrics", "probes.stack", "probes.targets",
                  # The data-path probe's diagnostics, imported by its first run.
-                 "probes.diagnostics.runner", "probes.diagnostics.registry")
+                 "probes.diagnostics.runner", "probes.diagnostics.backups",
+                 "probes.diagnostics.certificates")
+# The services `_open` calls in the first round, and how many turns of the event loop take its
+# requests to the network (the task, `gather`'s children, their connections).
+FIRST_ROUND_SERVICES = ("sts", "cloudformation", "ecs")
+FIRST_ROUND_STEPS = 3
 # The services the probes call. botocore reads each one's model from disk when its client is
 # first made (s3's takes ~25 ms): read them in a thread too, while requests are out, rather
 # than on the event loop between an answer and the request that depends on it.
@@ -83,7 +88,14 @@ async def open_and_collect(
     try:
         await ctx.resolve_credentials()
         cached = cache.load() if cache else None
+        # The first round's clients, then its requests on their way, and only then the
+        # probes' modules (a thread competing for the interpreter would delay them).
+        for service in FIRST_ROUND_SERVICES:
+            with contextlib.suppress(Exception):  # e.g. no such profile: `_open` says so
+                await ctx.client(service)
         opening = asyncio.create_task(_open(ctx, stack, overrides, cache, cached))
+        for _ in range(FIRST_ROUND_STEPS):
+            await asyncio.sleep(0)
         loop = asyncio.get_running_loop()
         try:
             await loop.run_in_executor(None, _import_probe_modules)

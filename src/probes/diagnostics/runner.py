@@ -24,7 +24,6 @@ from probes.deployment import Deployment
 from probes.diagnostics import access
 from probes.diagnostics.inputs import DiagnosticInputs, FetchFailed, ProbeUnavailable
 from probes.diagnostics.model import Diagnostic, Finding, Severity, sort_findings
-from probes.diagnostics.registry import DIAGNOSTICS, PROBES
 from probes.errors import ErrorKind, ProbeError
 from probes.identity import CallerIdentity
 from probes.result import ProbeResult, utcnow
@@ -83,12 +82,29 @@ class Report:
         return 0
 
 
+def every_diagnostic() -> tuple[Diagnostic, ...]:
+    """The registry's diagnostics, imported when first asked for: a caller that runs two of
+    them (the data-path probe, on `status`'s path) does not load the other fifteen."""
+    from probes.diagnostics.registry import DIAGNOSTICS
+
+    return DIAGNOSTICS
+
+
+def probes_read_by(diagnostics: Iterable[Diagnostic]) -> tuple[str, ...]:
+    """The probes whose snapshots these diagnostics read, in order."""
+    return tuple(dict.fromkeys(p for d in diagnostics for p in d.probes))
+
+
 async def collect_snapshots(ctx: AwsContext, deployment: Deployment, *,
                             have: Mapping[str, ProbeResult[Any]] | None = None,
-                            cost_cache_dir: Path | None = None) -> dict[str, ProbeResult[Any]]:
-    """The snapshots the diagnostics read: those in `have`, plus one fresh run of the others."""
+                            cost_cache_dir: Path | None = None,
+                            diagnostics: Iterable[Diagnostic] | None = None,
+                            ) -> dict[str, ProbeResult[Any]]:
+    """The snapshots the diagnostics (default: every one) read: those in `have`, plus one
+    fresh run of the others."""
     results = dict(have or {})
-    missing = [name for name in PROBES if name not in results]
+    wanted = probes_read_by(every_diagnostic() if diagnostics is None else diagnostics)
+    missing = [name for name in wanted if name not in results]
     if missing:
         probes = build_probes(ctx, deployment, cost_cache_dir=cost_cache_dir)
         fresh = await asyncio.gather(*(probes[name].run() for name in missing))
@@ -152,7 +168,7 @@ async def run_diagnostics(ctx: AwsContext, deployment: Deployment,
                           on_progress: Progress | None = None,
                           now: datetime | None = None) -> Report:
     """Every diagnostic once. Never raises for an AWS failure (cancellation passes through)."""
-    chosen = tuple(diagnostics if diagnostics is not None else DIAGNOSTICS)
+    chosen = tuple(diagnostics if diagnostics is not None else every_diagnostic())
     started_at, started = now or utcnow(), time.perf_counter()
     total, done = len(chosen) + 1, 0
 
@@ -163,7 +179,7 @@ async def run_diagnostics(ctx: AwsContext, deployment: Deployment,
             on_progress(done, total, label)
 
     snapshots = await collect_snapshots(ctx, deployment, have=results,
-                                        cost_cache_dir=cost_cache_dir)
+                                        cost_cache_dir=cost_cache_dir, diagnostics=chosen)
     progress("probes")
     inputs = DiagnosticInputs(ctx, deployment, identity, snapshots, started_at)
 
