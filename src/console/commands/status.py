@@ -57,34 +57,49 @@ async def collect_and_print(env, *, since_ms: int, as_json: bool) -> int:
     connection, results = await open_and_collect(env.aws, env.stack, env.overrides, build,
                                                  cache_dir=cache_dir())
     await connection.close()
-    from console.status_text import render_status  # after the requests: not on their path
-    from probes.serialize import to_jsonable
     if as_json:
-        logs = results.get("logs")
-        payload = {
-            "environment": env.name,
-            "region": env.aws.region,
-            "endpoint_url": env.aws.endpoint_url,
-            "identity": to_jsonable(connection.identity),
-            "deployment": connection.deployment.to_dict(),
-            "verdict": to_jsonable(verdict_of(results)),
-            "probes": {name: to_jsonable(result) for name, result in results.items()},
-        }
-        if logs is not None and logs.ok and logs.data is not None:
-            events = logs.data.events
-            payload["probes"]["logs"]["data"]["events"] = to_jsonable(
-                events[-LOG_EVENTS_IN_JSON:])
-            payload["probes"]["logs"]["data"]["total_events"] = len(events)
-        if "metrics" in results:  # issue 13: latest value and 3-h series per signal
-            from console.metrics_json import metrics_json
-
-            payload["metrics"] = metrics_json(results["metrics"])
-            payload["probes"]["metrics"].pop("data", None)  # once, under "metrics"
-        sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=True) + "\n")
+        sys.stdout.write(json.dumps(json_payload(env, connection, results), indent=2,
+                                    ensure_ascii=True) + "\n")
     else:
+        from console.status_text import render_status  # after the requests: off their path
+
         sys.stdout.write(render_status(env, connection, results, verdict_of(results)))
         sys.stdout.write(render_problems(connection.deployment))
     return exit_code(verdict_of(results), results, connection.deployment)
+
+
+def json_payload(env, connection, results) -> dict:
+    """What `--json` prints. The logs carry their newest `LOG_EVENTS_IN_JSON` events and the
+    total; the metrics' series are under "metrics" once: what is not printed is not
+    serialised."""
+    from dataclasses import replace
+
+    from probes.serialize import to_jsonable
+
+    shown = dict(results)
+    logs = results.get("logs")
+    if logs is not None and logs.ok and logs.data is not None:
+        shown["logs"] = replace(logs, data=replace(
+            logs.data, events=logs.data.events[-LOG_EVENTS_IN_JSON:]))
+    if "metrics" in results:
+        shown["metrics"] = replace(results["metrics"], data=None)
+    payload = {
+        "environment": env.name,
+        "region": env.aws.region,
+        "endpoint_url": env.aws.endpoint_url,
+        "identity": to_jsonable(connection.identity),
+        "deployment": connection.deployment.to_dict(),
+        "verdict": to_jsonable(verdict_of(results)),
+        "probes": {name: to_jsonable(result) for name, result in shown.items()},
+    }
+    if shown.get("logs") is not logs:
+        payload["probes"]["logs"]["data"]["total_events"] = len(logs.data.events)
+    if "metrics" in results:  # issue 13: latest value and 3-h series per signal
+        from console.metrics_json import metrics_json
+
+        payload["metrics"] = metrics_json(results["metrics"])
+        payload["probes"]["metrics"].pop("data", None)  # once, under "metrics"
+    return payload
 
 
 def exit_code(verdict, results, deployment) -> int:
