@@ -64,22 +64,25 @@ async def test_a_deleted_backups_bucket_is_said_from_the_listing(scenario):
     assert result.data.reasons[0] == "backups bucket missing"
 
 
-async def test_a_dropped_describe_services_leaves_the_checks_on_discoverys_revision(scenario):
+async def backup_failure_with(scenario, action: str, fault: str):
+    """(proxy, result): the data-path probe on backup-failure, `action` failing with `fault`
+    at the fault proxy."""
     demo = scenario("backup-failure")
     deployment = await deployment_of(demo)
     with FaultProxy(demo.endpoint_url) as proxy:
-        proxy.fail("ecs:DescribeServices", "drop")
+        proxy.fail(action, fault)
         result = await datapath(demo.settings(endpoint_url=proxy.url), deployment)
+    return proxy, result
+
+
+async def test_a_dropped_describe_services_leaves_the_checks_on_discoverys_revision(scenario):
+    proxy, result = await backup_failure_with(scenario, "ecs:DescribeServices", "drop")
     assert "ecs:DescribeServices" in proxy.injected
     assert result.ok and "DATABASE_URL invalid: backups fail" in result.data.reasons
 
 
 async def test_a_denied_backup_log_search_still_judges_the_bucket(scenario):
-    demo = scenario("backup-failure")
-    deployment = await deployment_of(demo)
-    with FaultProxy(demo.endpoint_url) as proxy:
-        proxy.fail("logs:FilterLogEvents", "denied")
-        result = await datapath(demo.settings(endpoint_url=proxy.url), deployment)
+    proxy, result = await backup_failure_with(scenario, "logs:FilterLogEvents", "denied")
     assert proxy.injected == ["logs:FilterLogEvents"]  # one search request, refused
     assert result.ok and result.data.not_run == ()
     assert "DATABASE_URL invalid: backups fail" in result.data.reasons
