@@ -10,7 +10,7 @@ short reason for each, in words.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -86,14 +86,17 @@ class DataPathProbe(Probe[DataPathSnapshot]):
 
         # The backups check reads only the service's current task definition: one
         # DescribeServices, not the whole ECS probe (this runs beside the dashboard's probes).
-        # The checks do not wait for it: they start on discovery's task definition, and run
-        # again only when the service has moved to another one since.
+        # The checks do not wait for it: they start on the task definition last seen
+        # (discovery's at first), and run again only when the service has moved to another
+        # one since; the next runs start on that one.
         service = asyncio.create_task(self._service())
         try:
             expected = self.deployment.task_definition
             report = await self._checks(None if expected else await service)
             current = await service
             if expected and current.ok and current.data.task_definition != expected:
+                self.deployment = replace(self.deployment,
+                                          task_definition=current.data.task_definition)
                 report = await self._checks(current)
         finally:
             service.cancel()

@@ -120,6 +120,26 @@ def make_app(tmp_path):
     return ConsoleApp(env, connection, start_probes=False, probes={})
 
 
+async def matches_snapshot(app, pilot, name: str, read_screen, until) -> str:
+    """The screen as text, asserted equal to `snapshots/<name>` (written, and the test failed,
+    when there is none yet; rewritten with SNAPSHOT_UPDATE=1). Returns the text."""
+    expected_path = SNAPSHOTS / name
+    if expected_path.exists() and not os.environ.get("SNAPSHOT_UPDATE"):
+        # On a busy machine layout can take a few refreshes: wait for it, then compare.
+        expected = expected_path.read_text()
+        with contextlib.suppress(AssertionError):
+            await until(pilot, lambda: read_screen(app) == expected, timeout=20, step=0.2)
+    await pilot.pause(0.05)
+    text = read_screen(app)
+    if os.environ.get("SNAPSHOT_UPDATE") or not expected_path.exists():
+        SNAPSHOTS.mkdir(exist_ok=True)
+        expected_path.write_text(text)
+        if not os.environ.get("SNAPSHOT_UPDATE"):
+            pytest.fail(f"no snapshot yet: wrote {expected_path}; check it and commit it")
+    assert text == expected_path.read_text()
+    return text
+
+
 @pytest.fixture
 def frozen_clock():
     clock.freeze(NOW)
@@ -135,20 +155,8 @@ async def test_dashboard_snapshot(tmp_path, frozen_clock, read_screen, until, si
             app.dashboard.apply(result)
         app.dashboard._tick()
         await until(pilot, lambda: len(app.screen.query("FooterKey")) >= 4)
-        expected_path = SNAPSHOTS / f"dashboard-p0-{size[0]}x{size[1]}.txt"
-        if expected_path.exists() and not os.environ.get("SNAPSHOT_UPDATE"):
-            # On a busy machine layout can take a few refreshes: wait for it, then compare.
-            expected = expected_path.read_text()
-            with contextlib.suppress(AssertionError):
-                await until(pilot, lambda: read_screen(app) == expected, timeout=20, step=0.2)
-        await pilot.pause(0.05)
-        text = read_screen(app)
-    if os.environ.get("SNAPSHOT_UPDATE") or not expected_path.exists():
-        SNAPSHOTS.mkdir(exist_ok=True)
-        expected_path.write_text(text)
-        if not os.environ.get("SNAPSHOT_UPDATE"):
-            pytest.fail(f"no snapshot yet: wrote {expected_path}; check it and commit it")
-    assert text == expected_path.read_text()
+        await matches_snapshot(app, pilot, f"dashboard-p0-{size[0]}x{size[1]}.txt",
+                               read_screen, until)
 
 
 

@@ -16,6 +16,15 @@ from console.cli import main
 
 
 @pytest.fixture
+def aws():
+    """`aws(demo, service)`: a boto3 client of the emulator behind `demo`, for reading what
+    AWS holds directly (not through the fault proxy)."""
+    from console.demo.deployment import client
+
+    return lambda demo, service: client(demo.endpoint_url, service)
+
+
+@pytest.fixture
 def changes_cli(scenario, tmp_path, monkeypatch, capsys):
     """`start(name) -> (demo, proxy, run)`; `run(*args) -> (code, stdout, stderr)` runs
     `incident-console changes ...` in this process through the proxy."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-import boto3
 import pytest
 
 from console.demo import names as n
@@ -18,22 +17,15 @@ from probes.metric_series import MetricPoint, MetricSeries, MetricsSnapshot
 from probes.result import ProbeResult
 
 
-def _client(demo, service):
-    return boto3.client(service, region_name=n.REGION, endpoint_url=demo.endpoint_url,
-                        aws_access_key_id=n.CREDENTIALS[0],
-                        aws_secret_access_key=n.CREDENTIALS[1])
-
-
-def _first_alarm(demo):
+def _first_alarm(cloudwatch):
     """The earliest transition into ALARM of the firing alarms, as CloudWatch holds it."""
-    alarms = _client(demo, "cloudwatch").describe_alarms()["MetricAlarms"]
+    alarms = cloudwatch.describe_alarms()["MetricAlarms"]
     first = min((a for a in alarms if a["StateValue"] == "ALARM"),
                 key=lambda a: a["StateUpdatedTimestamp"])
     return first["AlarmName"], first["StateUpdatedTimestamp"].astimezone(UTC)
 
 
-def _stops_before(demo, broke_at):
-    ecs = _client(demo, "ecs")
+def _stops_before(ecs, broke_at):
     arns = ecs.list_tasks(cluster=n.CLUSTER, desiredStatus="STOPPED")["taskArns"]
     tasks = ecs.describe_tasks(cluster=n.CLUSTER, tasks=arns)["tasks"]
     return [t for t in tasks
@@ -41,10 +33,10 @@ def _stops_before(demo, broke_at):
 
 
 async def test_w_shows_what_changed_in_the_30_minutes_before_the_first_alarm(
-        scenario, open_app, until, read_screen):
+        scenario, open_app, until, read_screen, aws):
     demo = scenario("p0-outage")
-    name, broke_at = _first_alarm(demo)
-    stops = _stops_before(demo, broke_at)
+    name, broke_at = _first_alarm(aws(demo, "cloudwatch"))
+    stops = _stops_before(aws(demo, "ecs"), broke_at)
     assert len(stops) == 2  # the old tasks' OOM kills, before the forced deployment
     async with open_app(demo, size=(120, 40)) as (app, pilot):
         await until(pilot, lambda: app.dashboard.panes["alarms"].data is not None
@@ -65,11 +57,12 @@ async def test_w_shows_what_changed_in_the_30_minutes_before_the_first_alarm(
         assert "DOWN P0" in text
 
 
-async def test_w_at_80x24_wraps_each_entry_once(scenario, open_app, until, read_screen):
+async def test_w_at_80x24_wraps_each_entry_once(scenario, open_app, until, read_screen,
+                                                 aws):
     """The entries are wrapped to the detail box, not wrapped at 80 columns and then again by
     the box (seen in tmux: "usage [app exit" then "137]" on lines of their own)."""
     demo = scenario("p0-outage")
-    stops = _stops_before(demo, _first_alarm(demo)[1])
+    stops = _stops_before(aws(demo, "ecs"), _first_alarm(aws(demo, "cloudwatch"))[1])
     async with open_app(demo, size=(80, 24)) as (app, pilot):
         await until(pilot, lambda: app.dashboard.verdict is not None)
         await pilot.press("w")
@@ -90,9 +83,10 @@ async def test_w_at_80x24_wraps_each_entry_once(scenario, open_app, until, read_
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, read_screen, size):
+async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, read_screen, size,
+                                                   aws):
     demo = scenario("p0-outage")
-    _, broke_at = _first_alarm(demo)
+    _, broke_at = _first_alarm(aws(demo, "cloudwatch"))
     async with open_app(demo, size=size) as (app, pilot):
         await until(pilot, lambda: app.dashboard.panes["alarms"].data is not None)
         assert app.start_runbook("p0-service-down")
@@ -109,9 +103,9 @@ async def test_p0_runbook_starts_with_what_changed(scenario, open_app, until, re
 
 
 async def test_opening_an_incident_snapshots_changes_and_metrics_into_the_export(
-        scenario, open_app, until):
+        scenario, open_app, until, aws):
     demo = scenario("p0-outage")
-    service, = _client(demo, "ecs").describe_services(
+    service, = aws(demo, "ecs").describe_services(
         cluster=n.CLUSTER, services=[n.SERVICE])["services"]
     deployment_id = service["deployments"][0]["id"]
     async with open_app(demo, size=(120, 40)) as (app, pilot):

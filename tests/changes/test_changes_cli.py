@@ -6,22 +6,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import boto3
-
 from console.demo import names as n
-
-
-def _client(demo, service):
-    key, secret = n.CREDENTIALS
-    return boto3.client(service, region_name=n.REGION, endpoint_url=demo.endpoint_url,
-                        aws_access_key_id=key, aws_secret_access_key=secret)
 
 
 def _at(entry) -> datetime:
     return datetime.fromisoformat(entry["at"])
 
 
-def test_p0_outage_lists_deployment_stops_alarms_and_stack_events_in_time_order(changes_cli):
+def test_p0_outage_lists_deployment_stops_alarms_and_stack_events_in_time_order(changes_cli, aws):
     demo, _, run = changes_cli("p0-outage")
     code, out, err = run("--since", "14d", "--json")
     assert code == 0, err
@@ -33,7 +25,7 @@ def test_p0_outage_lists_deployment_stops_alarms_and_stack_events_in_time_order(
     for entry in entries:
         by_kind.setdefault(entry["kind"], []).append(entry)
 
-    ecs = _client(demo, "ecs")
+    ecs = aws(demo, "ecs")
     service, = ecs.describe_services(cluster=n.CLUSTER, services=[n.SERVICE])["services"]
     deployment, = service["deployments"]
     created, = [e for e in by_kind["deployment"] if deployment["id"] in e["resource"]]
@@ -49,7 +41,7 @@ def test_p0_outage_lists_deployment_stops_alarms_and_stack_events_in_time_order(
         assert _at(entry) == task["stoppedAt"].astimezone(UTC)
         assert entry["summary"].startswith(f"stopped: {task['stoppedReason']}")
 
-    alarms = _client(demo, "cloudwatch").describe_alarms()["MetricAlarms"]
+    alarms = aws(demo, "cloudwatch").describe_alarms()["MetricAlarms"]
     firing = {a["AlarmName"]: a for a in alarms if a["StateValue"] == "ALARM"}
     assert len(firing) == 4
     transitions = {e["resource"]: e for e in by_kind["alarm"]}
@@ -58,7 +50,7 @@ def test_p0_outage_lists_deployment_stops_alarms_and_stack_events_in_time_order(
         assert transitions[name]["summary"] == f"OK -> ALARM: {alarm['StateReason']}"
         assert _at(transitions[name]) == alarm["StateUpdatedTimestamp"].astimezone(UTC)
 
-    events = _client(demo, "cloudformation").describe_stack_events(
+    events = aws(demo, "cloudformation").describe_stack_events(
         StackName=n.STACK)["StackEvents"]
     since = datetime.fromisoformat(payload["since"])
     recent = [e for e in events if e["Timestamp"] >= since]

@@ -7,24 +7,18 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import boto3
-
-from console.demo import names as n
 from console.incidents import IncidentRecorder
 from probes.changes import StateChange
 
 
-def _firing(demo) -> dict:
-    key, secret = n.CREDENTIALS
-    cw = boto3.client("cloudwatch", region_name=n.REGION, endpoint_url=demo.endpoint_url,
-                      aws_access_key_id=key, aws_secret_access_key=secret)
-    return {a["AlarmName"]: a for a in cw.describe_alarms()["MetricAlarms"]
+def _firing(cloudwatch) -> dict:
+    return {a["AlarmName"]: a for a in cloudwatch.describe_alarms()["MetricAlarms"]
             if a["StateValue"] == "ALARM"}
 
 
-def test_actions_and_observed_flips_of_the_open_incident_are_listed(changes_cli):
+def test_actions_and_observed_flips_of_the_open_incident_are_listed(changes_cli, aws):
     demo, _, run = changes_cli("p0-outage")
-    firing = _firing(demo)
+    firing = _firing(aws(demo, "cloudwatch"))
     name, alarm = sorted(firing.items())[0]
     aws_at = alarm["StateUpdatedTimestamp"].astimezone(UTC)
     now = datetime.now(UTC).replace(microsecond=0)

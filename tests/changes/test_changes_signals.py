@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-import boto3
 import pytest
 
 from console.demo import names as n
@@ -17,18 +16,11 @@ from probes.severity import is_error
 MINUTE = timedelta(minutes=1)
 
 
-def _client(demo, service):
-    key, secret = n.CREDENTIALS
-    return boto3.client(service, region_name=n.REGION, endpoint_url=demo.endpoint_url,
-                        aws_access_key_id=key, aws_secret_access_key=secret)
-
-
 def _at(entry) -> datetime:
     return datetime.fromisoformat(entry["at"])
 
 
-def put_lines(demo, stream: str, lines: list[tuple[datetime, str]]) -> None:
-    logs = _client(demo, "logs")
+def put_lines(logs, stream: str, lines: list[tuple[datetime, str]]) -> None:
     logs.create_log_stream(logGroupName=n.LOG_GROUP, logStreamName=stream)
     for start in range(0, len(lines), 5_000):
         logs.put_log_events(logGroupName=n.LOG_GROUP, logStreamName=stream, logEvents=[
@@ -36,10 +28,9 @@ def put_lines(demo, stream: str, lines: list[tuple[datetime, str]]) -> None:
             for at, text in lines[start:start + 5_000]])
 
 
-def held_host_transitions(demo, since: datetime, until: datetime) -> list[tuple[datetime, str]]:
+def held_host_transitions(cw, since: datetime, until: datetime) -> list[tuple[datetime, str]]:
     """The minutes where CloudWatch's HealthyHostCount / UnHealthyHostCount changed, read
     with GetMetricStatistics (not the console's GetMetricData), as (minute, summary)."""
-    cw = _client(demo, "cloudwatch")
     tg_dims = next(m["Dimensions"] for m in cw.list_metrics(
         Namespace="AWS/ApplicationELB", MetricName="HealthyHostCount")["Metrics"])
     counts = {}
@@ -60,9 +51,8 @@ def held_host_transitions(demo, since: datetime, until: datetime) -> list[tuple[
     return found
 
 
-def held_error_buckets(demo, since: datetime, until: datetime) -> dict[datetime, int]:
+def held_error_buckets(logs, since: datetime, until: datetime) -> dict[datetime, int]:
     """Error lines per 5-minute bucket of the log group, every event read with boto3."""
-    logs = _client(demo, "logs")
     buckets: dict[datetime, int] = {}
     pages = logs.get_paginator("filter_log_events").paginate(
         logGroupName=n.LOG_GROUP, startTime=int(since.timestamp() * 1000),
@@ -77,7 +67,7 @@ def held_error_buckets(demo, since: datetime, until: datetime) -> dict[datetime,
 
 
 @pytest.mark.parametrize("name", n.SCENARIOS)
-def test_since_3h_on_every_scenario_matches_what_the_emulator_holds(changes_cli, name):
+def test_since_3h_on_every_scenario_matches_what_the_emulator_holds(changes_cli, aws, name):
     """Long run: three hours of the scenario's log traffic (thousands of lines) and 180
     minutes of host counts, read by `changes --since 3h`, against the emulator's own data."""
     demo, proxy, run = changes_cli(name)
@@ -94,14 +84,14 @@ def test_since_3h_on_every_scenario_matches_what_the_emulator_holds(changes_cli,
     assert [e for e in entries if not e["detail"].get("source")] == []  # each says where from
 
     hosts = [(_at(e), e["summary"]) for e in entries if e["kind"] == "target-health"]
-    assert hosts == held_host_transitions(demo, since, until)
+    assert hosts == held_host_transitions(aws(demo, "cloudwatch"), since, until)
     for entry in (e for e in entries if e["kind"] == "target-health"):
         assert entry["detail"]["source"].startswith("CloudWatch GetMetricData")
     # One GetMetricData for the host counts, as the metrics probe asks.
     assert proxy.seen.count("cloudwatch:GetMetricData") == 1
     assert 1 <= proxy.seen.count("logs:FilterLogEvents") <= change_log_errors.MAX_REQUESTS
 
-    held = held_error_buckets(demo, since, until)
+    held = held_error_buckets(aws(demo, "logs"), since, until)
     for entry in (e for e in entries if e["kind"] == "log-errors"):
         bucket = _at(entry)
         before, after = held.get(bucket - 5 * MINUTE, 0), held.get(bucket, 0)
@@ -125,7 +115,7 @@ def test_since_3h_on_every_scenario_matches_what_the_emulator_holds(changes_cli,
         assert hosts == []
 
 
-def test_an_error_burst_is_listed_where_it_happened_with_its_counts(changes_cli):
+def test_an_error_burst_is_listed_where_it_happened_with_its_counts(changes_cli, aws):
     demo, _, run = changes_cli("healthy")
     now = datetime.now(UTC)
     burst = (now - timedelta(minutes=40)).replace(second=0, microsecond=0)
@@ -134,7 +124,7 @@ def test_an_error_burst_is_listed_where_it_happened_with_its_counts(changes_cli)
              for i in range(80)]
     errors = [(burst + i * timedelta(seconds=7), f"ERROR app.api: upload failed #{i}")
               for i in range(40)]
-    put_lines(demo, "ecs/app/burst", sorted(quiet + errors))
+    put_lines(aws(demo, "logs"), "ecs/app/burst", sorted(quiet + errors))
     code, out, err = run("--since", "2h")
     assert code == 0, err
     assert f"{burst:%Y-%m-%d %H:%M:%S}Z  log-errors      {n.LOG_GROUP}" in out
@@ -149,7 +139,7 @@ def test_an_error_burst_is_listed_where_it_happened_with_its_counts(changes_cli)
     assert rise["detail"]["source"].startswith(f"FilterLogEvents on {n.LOG_GROUP}: 120 lines")
 
 
-def test_a_capped_log_read_keeps_the_newest_and_says_how_far_back(changes_cli, monkeypatch):
+def test_a_capped_log_read_keeps_the_newest_and_says_how_far_back(changes_cli, aws, monkeypatch):
     demo, proxy, run = changes_cli("healthy")
     now = datetime.now(UTC)
     burst = (now - timedelta(minutes=20)).replace(second=0, microsecond=0)
@@ -158,7 +148,7 @@ def test_a_capped_log_read_keeps_the_newest_and_says_how_far_back(changes_cli, m
     lines = [(now - timedelta(hours=3) + i * timedelta(seconds=2), f"INFO app: ok {i}")
              for i in range(5_400)]
     lines += [(burst + i * timedelta(seconds=5), f"ERROR app: boom {i}") for i in range(60)]
-    put_lines(demo, "ecs/app/busy", sorted(lines))
+    put_lines(aws(demo, "logs"), "ecs/app/busy", sorted(lines))
     monkeypatch.setattr(change_log_errors, "PAGE_LIMIT", 500)
     monkeypatch.setattr(change_log_errors, "MAX_REQUESTS", 6)
     proxy.seen.clear()
@@ -232,7 +222,7 @@ def _signals():
     return default_signals(deployment).signals
 
 
-async def test_the_running_console_takes_host_transitions_from_its_metrics_poll(changes_cli):
+async def test_the_running_console_takes_host_transitions_from_its_metrics_poll(changes_cli, aws):
     """In the app, the metrics probe's GetMetricData already holds the host counts: the
     changes timeline takes the transitions from it (from before the console started too)
     without a request of its own."""
@@ -254,5 +244,6 @@ async def test_the_running_console_takes_host_transitions_from_its_metrics_poll(
         await connection.close()
     shown = [(e.at, e.summary, dict(e.detail)["source"])
              for e in flow.entries_between(snapshot.start, snapshot.end)]
-    held = held_host_transitions(demo, snapshot.start + MINUTE, snapshot.end - MINUTE)
+    held = held_host_transitions(aws(demo, "cloudwatch"), snapshot.start + MINUTE,
+                                 snapshot.end - MINUTE)
     assert held and shown == [(at, summary, change_signals.SOURCE) for at, summary in held]

@@ -11,7 +11,8 @@ from rich.console import Console
 from console import clock
 from console.app import ConsoleApp
 from console.config import FileConfig, Flags, resolve
-from console.screens.diagnostics import DiagnosticsScreen, FindingScreen, pane_snapshots
+from console.screens.diagnostics import DiagnosticsScreen, pane_snapshots
+from console.screens.finding import FindingScreen
 from probes.diagnostics import Severity
 from probes.suite import connect
 

@@ -9,6 +9,9 @@ row is sanitised and cut before the `Log` sees it; the detail (Enter) has the wh
 `t` jumps to a time (``19:45``, ``20m``, ISO): the view pauses with that time's first line on
 top, reading from that time first when it is older than what is loaded. A failed poll shows
 its classified error above the log and keeps every line shown.
+
+Here: the engine, the keys and the screen; the prompts are in `log_view_prompts`, the row
+modes and time jumps in `log_view_modes`, the status and error lines in `log_view_status`.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,14 +29,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from console.errors import UsageError
 from console.log_rows import RowStyle
 from console.sanitize import clean
 from console.screens.log_line import LogLineScreen
 from console.screens.log_view_modes import LogViewModes
-from console.tail.format import clock_s, iso_ms, plain_line
+from console.screens.log_view_prompts import LogViewPrompts
+from console.screens.log_view_status import error_text, status_text
+from console.tail.format import iso_ms, plain_line
 from console.tail.view_model import TailViewModel
-from console.timeparse import FORMS, parse_since
 from console.widgets.tail_highlighter import TailHighlighter
 from console.widgets.tail_log import TailLog
 from probes.context import AwsContext
@@ -49,15 +51,6 @@ OLDER_BATCH = 500
 WRITE_CHUNK = 2_000  # rows formatted and written between two turns of the event loop
 _frozen = False
 
-PROMPTS = {
-    "filter": "show lines containing (text, or /regex/); empty: all",
-    "context": "lines of context around each match (0-50)",
-    "pattern": "CloudWatch filter pattern (server side); empty: none",
-    "time": f"jump to: {FORMS}",
-    "save_view": "save the filtered view to",
-    "save_all": "save the whole buffer to",
-}
-
 
 class TailBatch(Message):
     """What one poll brought: new events, or the classified error of a failed poll."""
@@ -68,7 +61,7 @@ class TailBatch(Message):
         self.error = error
 
 
-class LogViewScreen(LogViewModes, Screen):
+class LogViewScreen(LogViewPrompts, LogViewModes, Screen):
     # The dashboard panes' action keys (c, S…) do nothing here: help lists this screen's own.
     HELP_LISTS_PANE_ACTIONS = False
     DEFAULT_CSS = """
@@ -182,7 +175,7 @@ class LogViewScreen(LogViewModes, Screen):
         self.error = message.error
         self.set_class(message.error is not None, "-failing")
         if message.error is not None:
-            self.query_one("#tail-error", Static).update(_error_text(message.error))
+            self.query_one("#tail-error", Static).update(error_text(message.error))
         rows = self.model.add(message.events)
         if rows:
             rows = rows[-self.model.cap:]  # more than the Log keeps: format only the rest
@@ -197,35 +190,9 @@ class LogViewScreen(LogViewModes, Screen):
 
     # ---------------------------------------------------------------- showing
     def _refresh_status(self) -> None:
-        m = self.model
-        text = Text()
-        state = "⏸ paused" if m.paused else "● following"
-        text.append(state, style="bold yellow" if m.paused else "bold green")
-        text.append(f"  {clean(self.target.title or ', '.join(self.target.groups), limit=60)}")
-        text.append(f"  {len(m.buffer):,} lines", style="dim")
-        if m.paused and m.waiting_count:
-            text.append(f"  {m.waiting_count:,} new lines waiting", style="bold")
-        if m.filter.active:
-            kind = "not " if m.filter.invert else ""
-            text.append(f"  filter: {kind}{clean(m.filter.text, limit=40)}", style="cyan")
-            if m.context:
-                text.append(f" ±{m.context}", style="cyan")
-            if m.filter.error:
-                text.append(f" ({clean(m.filter.error, limit=60)})", style="red")
-        if self.filter_pattern:
-            text.append(f"  aws: {clean(self.filter_pattern, limit=40)}", style="magenta")
-        modes = [name for name, on in (("raw", self.style.raw), ("wrap", self.style.wrap),
-                                        ("no time", not self.style.show_time)) if on]
-        if modes:
-            text.append(f"  {', '.join(modes)}", style="dim")
-        if self.jump_ms is not None:
-            text.append(f"  reading from {clock_s(self.jump_ms)}…", style="yellow")
-        if self.follower is not None and self.follower.behind:
-            text.append(f"  catching up ({self.follower.lag_ms() // 1000}s behind)",
-                        style="yellow")
-        if self.follower is not None and self.follower.loss_risk:
-            text.append(f"  ⚠ loss possible: {self.follower.loss_risk}", style="yellow")
-        self.query_one("#tail-status", Static).update(text)
+        self.query_one("#tail-status", Static).update(status_text(
+            self.model, self.target, self.style, self.filter_pattern, self.jump_ms,
+            self.follower))
 
     # ---------------------------------------------------------------- keys
     def action_toggle_pause(self) -> None:
@@ -313,76 +280,3 @@ class LogViewScreen(LogViewModes, Screen):
         else:
             self.dismiss() if self.is_modal else self.app.pop_screen()
 
-    # ---------------------------------------------------------------- prompts
-    def action_prompt(self, kind: str) -> None:
-        field = self.query_one("#tail-prompt", Input)
-        self.prompt_kind = kind
-        field.placeholder = PROMPTS[kind]
-        field.value = {"filter": self.model.filter.text, "context": str(self.model.context),
-                       "pattern": self.filter_pattern or "", "time": "",
-                       "save_view": self._default_path("view"),
-                       "save_all": self._default_path("all")}[kind]
-        field.border_title = f"{PROMPTS[kind]} · Enter: apply · Esc: cancel"  # the label
-        self.add_class("-prompting")
-        field.focus()
-        self.refresh_bindings()  # the footer lists only what applies to the prompt
-
-    def _close_prompt(self) -> None:
-        self.prompt_kind = None
-        self.remove_class("-prompting")
-        self.log_widget.focus()
-        self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a prompt is open only Esc (back) applies; nothing else in the footer."""
-        return self.prompt_kind is None or action == "back"
-
-    def _default_path(self, what: str) -> str:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        return str(self.save_dir / f"incident-console-logs-{what}-{stamp}.log")
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if self.prompt_kind == "filter":  # instant: every keystroke refilters the buffer
-            self.model.set_filter(event.value)
-            self._redraw()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        kind, value = self.prompt_kind, event.value.strip()
-        self._close_prompt()
-        try:
-            if kind == "context":
-                self.model.context = max(0, min(50, int(value or 0)))
-                self._redraw()
-            elif kind == "pattern":
-                self.filter_pattern = value or None
-                self._restart()
-            elif kind == "time" and value:
-                self.jump_to(parse_since(value))
-            elif kind in ("save_view", "save_all") and value:
-                self._save(Path(value).expanduser(), kind == "save_view")
-        except (ValueError, UsageError) as exc:
-            self.notify(clean(str(exc), limit=200), severity="error", markup=False)
-
-    def _restart(self) -> None:
-        self.model.clear()
-        self.model.paused = False
-        self.log_widget.reset()
-        self._start()
-
-    def _save(self, path: Path, filtered: bool) -> None:
-        entries = self.log_widget.entries  # a wrapped row is on several lines: once each
-        rows = [row for i, row in enumerate(entries) if i == 0 or row is not entries[i - 1]] \
-            if filtered else None
-        lines = self.model.export(rows)
-        try:
-            path.write_text("\n".join(lines) + ("\n" if lines else ""), encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"Cannot write {path}: {exc.strerror}", severity="error", markup=False)
-            return
-        self.notify(f"Saved {len(lines):,} lines to {path.resolve()}", markup=False)
-
-
-def _error_text(error: ProbeError) -> Text:
-    text = Text(f"⚠ {clean(error.summary(), limit=200)}", style="bold")
-    text.append(f" — showing what was read; retrying. fix: {clean(error.fix, limit=200)}")
-    return text

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 
 from console import clock
 from console.panes.base import Detail
+from console.panes.pane_parts import RowFilter
 from console.sanitize import clean, clean_block
 from console.screens.detail import DetailScreen
 from console.timeparse import ago
@@ -59,7 +60,7 @@ def event_lines(events: tuple[ServiceEvent, ...], service: str, now: datetime) -
     return lines
 
 
-class ServiceEventsScreen(Screen[None]):
+class ServiceEventsScreen(RowFilter, Screen[None]):
     DEFAULT_CSS = """
     ServiceEventsScreen #events-status { height: auto; max-height: 3; padding: 0 1; }
     ServiceEventsScreen OptionList { height: 1fr; }
@@ -148,29 +149,18 @@ class ServiceEventsScreen(Screen[None]):
         body.append(clean_block(found.message))
         self.app.push_screen(DetailScreen(Detail("Service event", body)))
 
-    def action_filter(self) -> None:
-        self.add_class("-filtering")
-        field = self.query_one("#events-filter", Input)
-        field.value = self.filter_text
-        field.focus()
+    # `/`, typing, Enter and Esc in the filter: the panes' row filter (`RowFilter`), over
+    # this screen's list.
+    @property
+    def body(self) -> OptionList:
+        return self.query_one(OptionList)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.filter_text = event.value.strip()
+    def redraw(self) -> None:
         self.refresh_events()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.query_one(OptionList).focus()
-        if not self.filter_text:
-            self.remove_class("-filtering")
+    def action_filter(self) -> None:
+        self.start_filter()
 
     def action_back(self) -> None:
-        if self.has_class("-filtering"):
-            self.filter_text = ""
-            self.query_one("#events-filter", Input).value = ""
-            self.remove_class("-filtering")
-            self.query_one(OptionList).focus()
-            self.refresh_events()
-            return
-        self.app.pop_screen()
+        if not self.clear_filter():
+            self.app.pop_screen()
