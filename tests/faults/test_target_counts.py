@@ -9,12 +9,11 @@ import asyncio
 import pytest
 from proxy import FAULTS, FaultProxy
 
+from conftest import READ_TIMEOUT_S
 from console.demo import names as n
 from probes.context import AwsContext
 from probes.deployment import discover
 from probes.targets import TargetHealthProbe
-
-from conftest import READ_TIMEOUT_S
 
 WORDS = {"drop": "unreachable", "stall": "timed out", "denied": "access denied",
          "throttled": "throttled", "expired": "credentials"}
