@@ -1,7 +1,5 @@
 """`python -m console` is `incident-console`."""
 
-import sys
+from console.cli import entry
 
-from console.cli import main
-
-sys.exit(main())
+entry()

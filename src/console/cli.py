@@ -97,13 +97,38 @@ def flags_from(args: argparse.Namespace):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _run(argv)[1]
+
+
+def _run(argv: Sequence[str] | None) -> tuple[str, int]:
+    """The command's name and its exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
     name = args.command or "dashboard"
     from console.errors import run_guarded
 
-    return run_guarded(lambda: command_module(name).run(args), prog=parser.prog)
+    return name, run_guarded(lambda: command_module(name).run(args), prog=parser.prog)
+
+
+# One-shot commands that only read AWS and write stdout, stderr and the log.
+QUICK_EXIT = ("status", "check", "changes")
 
 
 def entry() -> None:
-    sys.exit(main())
+    """The console script. A one-shot read command ends as soon as its output and log are
+    written, without the interpreter's teardown: freeing botocore's service models and every
+    module took ~0.2 s after `status` had printed, a sixth of its run. Everything else exits
+    as Python does."""
+    name, code = _run(None)
+    if name not in QUICK_EXIT:
+        sys.exit(code)
+    import logging
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # the reader left: nothing more to write
+        pass
+    logging.shutdown()
+    os._exit(code)
