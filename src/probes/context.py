@@ -27,7 +27,6 @@ tls.import_aiohttp()  # before aiobotocore: see probes.tls
 from aiobotocore.config import AioConfig  # noqa: E402
 from aiobotocore.session import AioSession  # noqa: E402
 from botocore.exceptions import ClientError, CredentialRetrievalError  # noqa: E402
-from botocore.loaders import Loader, create_loader  # noqa: E402
 
 from probes.aws_time import use_utc_timestamps  # noqa: E402
 from probes.errors import (  # noqa: E402
@@ -35,6 +34,7 @@ from probes.errors import (  # noqa: E402
     ACTION_METADATA,
     FILTER_PATTERN_METADATA,
 )
+from probes.model_loader import shared_loader  # noqa: E402
 from probes.request_budget import budget_for  # noqa: E402
 
 # Services whose API lives in one region whatever the deployment's region.
@@ -101,13 +101,6 @@ def profile_region(env: Mapping[str, str], profile: str | None) -> str | None:
         if parser.has_option(section, "region"):
             return parser.get(section, "region").strip() or None
     return None
-
-
-@functools.cache
-def shared_loader() -> Loader:
-    """botocore's data loader, one per process (its models are read once)."""
-    return create_loader()
-
 
 
 def iam_action(service: str, operation: str) -> str:
