@@ -30,10 +30,10 @@ PROBE_MODULES = ("probes.alarms", "probes.costs", "probes.datapath", "probes.ecs
                  # The data-path probe's diagnostics, imported by its first run.
                  "probes.diagnostics.runner", "probes.diagnostics.backups",
                  "probes.diagnostics.certificates")
-# The services `_open` calls in the first round, and how many turns of the event loop take its
-# requests to the network (the task, `gather`'s children, their connections).
-FIRST_ROUND_SERVICES = ("sts", "cloudformation", "ecs")
-FIRST_ROUND_STEPS = 3
+# How many turns of the event loop take the first round's three requests to the network (each
+# made and sent in turn by `_open`, then their connections).
+FIRST_ROUND_STEPS = 6
+CHECK_STEPS = 4
 # The services the probes call. botocore reads each one's model from disk when its client is
 # first made (s3's takes ~25 ms): read them in a thread too, while requests are out, rather
 # than on the event loop between an answer and the request that depends on it.
@@ -88,12 +88,9 @@ async def open_and_collect(
     try:
         await ctx.resolve_credentials()
         cached = cache.load() if cache else None
-        # The first round's clients, then its requests on their way, and only then the
-        # probes' modules (a thread competing for the interpreter would delay them).
-        for service in FIRST_ROUND_SERVICES:
-            with contextlib.suppress(Exception):  # e.g. no such profile: `_open` says so
-                await ctx.client(service)
         opening = asyncio.create_task(_open(ctx, stack, overrides, cache, cached))
+        # The first round's requests on their way before the probes' modules are imported
+        # (a thread competing for the interpreter would delay them).
         for _ in range(FIRST_ROUND_STEPS):
             await asyncio.sleep(0)
         loop = asyncio.get_running_loop()
@@ -161,9 +158,14 @@ async def _open(ctx: AwsContext, stack: str, overrides: NameOverrides | None,
                 cache: DiscoveryCache | None, cached: CachedDiscovery | None) -> Connection:
     """Who we are and what we watch, in one round when the cached discovery holds."""
     if cached is not None:
+        checks = []
+        for check in (IdentityProbe(ctx).run(), _stack_mark(ctx, stack),
+                      _service_task_definition(ctx, cached.deployment)):
+            checks.append(asyncio.ensure_future(check))
+            for _ in range(CHECK_STEPS):  # its client made, its request sent, then the next
+                await asyncio.sleep(0)
         identity_result, mark, task_definition = await asyncio.gather(
-            IdentityProbe(ctx).run(), _stack_mark(ctx, stack),
-            _service_task_definition(ctx, cached.deployment), return_exceptions=True)
+            *checks, return_exceptions=True)
         identity = _identity_of(identity_result)
         if (identity is not None and isinstance(mark, StackMark)
                 and not isinstance(task_definition, BaseException)
