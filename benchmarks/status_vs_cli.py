@@ -26,6 +26,10 @@ Prints, per latency: medians of N runs, the ratio, when the console's first requ
 dependent round trips before it completed, and its requests by operation.
 
     python benchmarks/status_vs_cli.py [--runs 5] [--latency-ms 0 40 120] [--discovery warm]
+                                       [--trace]
+
+`--trace` also prints the console's last run at each latency request by request: when each
+left and was answered (from its connection's first byte) and its dependent round.
 """
 
 from __future__ import annotations
@@ -67,7 +71,21 @@ def console_status(env: dict[str, str], proxy: LatencyProxy, cache: Path,
     first = min(proxy.log.connections) - started if proxy.log.connections else float("nan")
     return {"elapsed": elapsed, "first": first, "rounds": proxy.log.rounds(),
             "ops": proxy.log.by_operation(), "requests": len(proxy.log.requests),
-            "deployment": payload["deployment"]}
+            "deployment": payload["deployment"], "trace": trace(proxy.log)}
+
+
+def trace(log) -> list[str]:
+    """Each request of the run: its round, when it left and was answered (s after the first
+    connection was opened; a new connection's request leaves after its set-up), its action."""
+    if not log.connections:
+        return []
+    opened, lines, done = min(log.connections), [], []
+    for r in sorted(log.requests, key=lambda q: q.sent):
+        level = 1 + max((lvl for answered, lvl in done if answered <= r.sent), default=0)
+        done.append((r.answered or r.sent, level))
+        lines.append(f"  round {level}  left {r.sent - opened:6.3f} s  answered "
+                     f"{r.answered - opened:6.3f} s  {r.op}")
+    return lines
 
 
 def aws_cli(aws: str, env: dict[str, str], *args: str) -> str:
@@ -145,7 +163,8 @@ def compare(base_env: dict[str, str], emulator_port: int, latency_ms: float, run
            "console_s": median([c["elapsed"] for c in console]),
            "first_request_s": median([c["first"] for c in console]),
            "rounds": median([c["rounds"] for c in console]),
-           "requests": console[-1]["requests"], "ops": console[-1]["ops"]}
+           "requests": console[-1]["requests"], "ops": console[-1]["ops"],
+           "trace": console[-1]["trace"]}
     if baseline_src:
         row.update(old_s=median([c["elapsed"] for c in old]),
                    old_first_s=median([c["first"] for c in old]),
@@ -170,6 +189,8 @@ def main() -> int:
     parser.add_argument("--connections", choices=("keep-alive", "close"), default="keep-alive",
                         help="connections kept open across requests as on AWS (default), or "
                              "closed after each answer as moto's server does")
+    parser.add_argument("--trace", action="store_true",
+                        help="print the console's last run at each latency, request by request")
     parser.add_argument("--baseline-src", metavar="DIR",
                         help="also time status from this checkout (its src/ first on the path)")
     args = parser.parse_args()
@@ -211,6 +232,9 @@ def main() -> int:
                   f"trips; this code {row['console_s']:.2f} s")
     print("console requests by operation (last run at the last latency):",
           json.dumps(rows[-1]["ops"]))
+    for row in rows if args.trace else ():
+        print(f"console's last run at {row['latency_ms']:g} ms:")
+        print("\n".join(row["trace"]))
     return 0
 
 
