@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from botocore import exceptions as bx
@@ -51,6 +51,8 @@ class ProbeError:
     `permanent`: retrying the same request cannot succeed (a malformed filter pattern).
     `refreshable`: a refresh (`r` in the dashboard) can pick up new credentials; false when
     they come from environment variables, which a running process cannot re-read.
+    `retry_after_s`: held back by the request budget, whose next token is this far away: the
+    scheduler asks again then (not after the probe's own interval, six hours for costs).
     """
 
     kind: ErrorKind
@@ -60,6 +62,7 @@ class ProbeError:
     code: str | None = None
     permanent: bool = False
     refreshable: bool = True
+    retry_after_s: float | None = None
 
     @property
     def retryable(self) -> bool:
@@ -146,9 +149,13 @@ def classify(exc: BaseException, *, action: str | None = None, profile: str | No
     """
     action = action_of(exc) or action
     if isinstance(exc, HeldBack):
+        refusal = exc.__cause__  # `raise HeldBack(...) from refusal`: when a token is due
+        if exc.error.retry_after_s is None and isinstance(refusal, BudgetRefusal):
+            return replace(exc.error, retry_after_s=refusal.wait_s)
         return exc.error
     if isinstance(exc, BudgetRefusal):
-        return ProbeError(ErrorKind.HELD_BACK, str(exc), HELD_BACK_FIX, action)
+        return ProbeError(ErrorKind.HELD_BACK, str(exc), HELD_BACK_FIX, action,
+                          retry_after_s=exc.wait_s)
     if isinstance(exc, bx.ClientError):
         return _classify_client_error(exc, action=action, profile=profile, endpoint=endpoint)
     if isinstance(exc, bx.ProfileNotFound):
