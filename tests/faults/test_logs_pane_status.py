@@ -1,0 +1,80 @@
+"""The Logs pane's status at 80x24: what it holds on one line, how it reads on the next (never
+wrapped into a third: the log keeps its rows), and how it reads said only while true. After
+a failed poll the console is no longer "polling every 2s": the border and the error row say
+what it is doing, in AWS's words; once the fault is lifted the line comes back."""
+
+from __future__ import annotations
+
+from tests.app.test_pane_truth import log_batch
+from tests.app.test_snapshots import make_app
+from tests.faults.test_dashboard_faults import Through
+
+from console import clock
+from probes.live_logs_probe import LiveLogBatch
+from probes.result import ProbeResult
+
+ENDED = "polling every 2s (live tail: SessionClosed: the service closed the stream)"
+DENIED = ("polling every 2s (live tail: AccessDeniedException: User: arn:aws:iam::123456789012:"
+          "user/x is not authorized to perform: logs:StartLiveTail)")
+
+
+def logs_rows(screen: str) -> list[str]:
+    """The rows inside the Logs pane's border (the single pane shown at 80 columns)."""
+    lines = screen.splitlines()
+    top = next(i for i, line in enumerate(lines) if "─ 4 Logs " in line)
+    rows = []
+    for line in lines[top + 1:]:
+        if line.startswith("╰"):
+            break
+        rows.append(line[1:-1].rstrip())
+    return rows
+
+
+def batch(reading: str) -> ProbeResult:
+    data = log_batch(0, 5).data
+    return ProbeResult("logs", clock.now(), 0.0, data=LiveLogBatch(
+        data.groups, data.events, "", reading))
+
+
+async def test_at_80_columns_the_status_takes_two_lines_and_the_log_the_rest(
+        tmp_path, read_screen):
+    app = make_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        app.dashboard.apply(batch(ENDED))
+        await pilot.pause(0.05)
+        rows = logs_rows(read_screen(app))
+        assert rows[0] == "5 lines · 0 errors · /ecs/x  (l: full log view)"
+        assert rows[1] == ENDED  # whole, on its own line
+        assert "INFO" in rows[2] and "request 0 served" in rows[2]  # then the log
+        # AWS's longer words are cut at the pane's edge, not wrapped over the log's rows.
+        app.dashboard.apply(batch(DENIED))
+        await pilot.pause(0.05)
+        rows = logs_rows(read_screen(app))
+        assert rows[1].startswith("polling every 2s (live tail: AccessDeniedException: User:")
+        assert rows[1].endswith("…") and len(rows[1]) == 78
+        assert "INFO" in rows[2]
+
+
+async def test_the_status_does_not_say_polling_while_polls_fail(
+        faulty, open_app, until, read_screen):
+    _, proxy, settings = faulty
+    async with open_app(Through(settings), size=(80, 24)) as (app, pilot):
+        logs = app.dashboard.panes["logs"]
+        await pilot.press("4")
+        await until(pilot, lambda: logs.data is not None and "polling every" in
+                    "\n".join(logs_rows(read_screen(app))), timeout=90)
+        proxy.fail("logs:FilterLogEvents", "throttled")
+        app.scheduler.refresh("logs")
+        await until(pilot, lambda: logs.stale, timeout=30)
+        await until(pilot, lambda: "Rate exceeded" in read_screen(app), timeout=10)
+        screen = read_screen(app)
+        assert "STALE" in screen and "throttled: logs:FilterLogEvents" in screen
+        rows = logs_rows(screen)
+        assert rows[0].startswith(f"{len(logs.events)} lines · ")  # what it still holds
+        assert not any("polling every" in row for row in rows)
+
+        proxy.clear()
+        await until(pilot, lambda: not logs.stale, timeout=90)  # after its backoff
+        await until(pilot, lambda: "polling every" in "\n".join(logs_rows(read_screen(app))),
+                    timeout=30)
