@@ -1,7 +1,10 @@
-"""The Logs pane's status at 80x24: what it holds on one line, how it reads on the next (never
+"""What an 80x24 screen says under faults.
+
+The Logs pane's status: what it holds on one line, how it reads on the next (never
 wrapped into a third: the log keeps its rows), and how it reads said only while true. After
 a failed poll the console is no longer "polling every 2s": the border and the error row say
-what it is doing, in AWS's words; once the fault is lifted the line comes back."""
+what it is doing, in AWS's words; once the fault is lifted the line comes back.
+The summary strip (all that is seen of the other panes) marks a stale pane STALE."""
 
 from __future__ import annotations
 
@@ -78,3 +81,28 @@ async def test_the_status_does_not_say_polling_while_polls_fail(
         await until(pilot, lambda: not logs.stale, timeout=90)  # after its backoff
         await until(pilot, lambda: "polling every" in "\n".join(logs_rows(read_screen(app))),
                     timeout=30)
+
+
+async def test_the_summary_strip_marks_a_stale_pane_at_80_columns(
+        faulty, open_app, until, read_screen):
+    """At 80x24 one pane fills the screen and the strip above it is all the operator sees of
+    the others: an alarm list that can no longer be read is marked there too."""
+    _, proxy, settings = faulty
+    async with open_app(Through(settings), size=(80, 24)) as (app, pilot):
+        alarms = app.dashboard.panes["alarms"]
+        await until(pilot, lambda: alarms.data is not None, timeout=90)
+        await pilot.press("2")  # the ECS pane in front; Alarms only in the strip
+        proxy.fail("cloudwatch:DescribeAlarms", "denied")
+        app.scheduler.refresh("alarms")
+        await until(pilot, lambda: alarms.stale, timeout=30)
+        def strip() -> str:  # its two rows under the header and the verdict, unwrapped
+            return " ".join(line.strip() for line in read_screen(app).splitlines()[2:4])
+
+        await until(pilot, lambda: "STALE" in strip(), timeout=10)
+        firing = len(alarms.data.firing)  # what the emulator held when last read
+        assert f"5 Alarms {f'{firing} ALARM' if firing else 'all OK'} STALE" in strip()
+
+        proxy.clear()
+        app.scheduler.refresh("alarms")
+        await until(pilot, lambda: not alarms.stale, timeout=60)
+        await until(pilot, lambda: "STALE" not in strip(), timeout=10)
