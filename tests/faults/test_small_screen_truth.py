@@ -8,6 +8,8 @@ The summary strip (all that is seen of the other panes) marks a stale pane STALE
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.app.test_pane_truth import log_batch
 from tests.app.test_snapshots import make_app
 from tests.faults.test_dashboard_faults import Through
@@ -106,3 +108,31 @@ async def test_the_summary_strip_marks_a_stale_pane_at_80_columns(
         app.scheduler.refresh("alarms")
         await until(pilot, lambda: not alarms.stale, timeout=60)
         await until(pilot, lambda: "STALE" not in strip(), timeout=10)
+
+
+async def test_the_strip_marks_a_pane_gone_stale_with_no_result(tmp_path, read_screen):
+    """A call that hangs brings no result (no error either): the pane turns STALE as its data
+    ages past three intervals, on the clock's tick. The strip says so on that tick too."""
+    from tests.app.test_snapshots import NOW, outage_results
+
+    clock.freeze(NOW)
+    try:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            for result in outage_results():
+                app.dashboard.apply(result)
+            await pilot.press("2")
+            app.dashboard._tick()
+            await pilot.pause(0.05)
+            strip = " ".join(line.strip() for line in read_screen(app).splitlines()[2:4])
+            assert "5 Alarms 1 ALARM" in strip and "STALE" not in strip
+            # Ten minutes with no answer: the Alarms pane (30 s interval) is stale.
+            clock.freeze(NOW + timedelta(minutes=10))
+            app.dashboard._tick()
+            await pilot.pause(0.05)
+            alarms = app.dashboard.panes["alarms"]
+            assert alarms.stale and alarms.last_error is None
+            strip = " ".join(line.strip() for line in read_screen(app).splitlines()[2:4])
+            assert "5 Alarms 1 ALARM STALE" in strip
+    finally:
+        clock.freeze(None)
