@@ -136,3 +136,31 @@ async def test_the_strip_marks_a_pane_gone_stale_with_no_result(tmp_path, read_s
             assert "5 Alarms 1 ALARM STALE" in strip
     finally:
         clock.freeze(None)
+
+
+async def test_an_old_error_does_not_come_back_when_the_logs_age(tmp_path, read_screen):
+    """Throttled, then read again: the error is gone. If the lines then age past three
+    intervals with no answer (a hang), the pane is STALE, without the old throttle's text."""
+    from probes.errors import ErrorKind, ProbeError
+
+    throttled = ProbeError(ErrorKind.THROTTLED, "Rate exceeded", "backing off",
+                           "logs:FilterLogEvents", "ThrottlingException")
+    start = clock.now()
+    clock.freeze(start)
+    try:
+        app = make_app(tmp_path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("4")
+            app.dashboard.apply(batch(ENDED))
+            app.dashboard.apply(ProbeResult("logs", start, 0.0, error=throttled))
+            await pilot.pause(0.05)
+            assert "Rate exceeded" in read_screen(app)
+            app.dashboard.apply(batch(ENDED))
+            clock.freeze(start + timedelta(minutes=5))
+            app.dashboard._tick()
+            await pilot.pause(0.05)
+            screen = read_screen(app)
+            assert app.dashboard.panes["logs"].stale and "STALE" in screen
+            assert "Rate exceeded" not in screen and "throttled" not in screen
+    finally:
+        clock.freeze(None)

@@ -115,7 +115,9 @@ class LogsPane(Pane[LogBatch]):
                 self.errors += flag
             self.data = result.data
             self.last_good_at = result.fetched_at
-            self.last_error = None
+            if self.last_error is not None:  # its text must not come back if the data ages
+                self.last_error = None
+                self._show_error()
             self.collecting = False
             if retry:
                 self.redraw()
