@@ -51,8 +51,7 @@ class ProbeError:
     `permanent`: retrying the same request cannot succeed (a malformed filter pattern).
     `refreshable`: a refresh (`r` in the dashboard) can pick up new credentials; false when
     they come from environment variables, which a running process cannot re-read.
-    `retry_after_s`: held back by the request budget, whose next token is this far away: the
-    scheduler asks again then (not after the probe's own interval, six hours for costs).
+    `retry_after_s`: held back by the request budget, whose next token is this far away.
     """
 
     kind: ErrorKind
@@ -148,11 +147,9 @@ def classify(exc: BaseException, *, action: str | None = None, profile: str | No
     over both.
     """
     action = action_of(exc) or action
-    if isinstance(exc, HeldBack):
-        refusal = exc.__cause__  # `raise HeldBack(...) from refusal`: when a token is due
-        if exc.error.retry_after_s is None and isinstance(refusal, BudgetRefusal):
-            return replace(exc.error, retry_after_s=refusal.wait_s)
-        return exc.error
+    if isinstance(exc, HeldBack):  # raised `from` the BudgetRefusal, which says when
+        due = exc.__cause__.wait_s if isinstance(exc.__cause__, BudgetRefusal) else None
+        return exc.error if due is None else replace(exc.error, retry_after_s=due)
     if isinstance(exc, BudgetRefusal):
         return ProbeError(ErrorKind.HELD_BACK, str(exc), HELD_BACK_FIX, action,
                           retry_after_s=exc.wait_s)
