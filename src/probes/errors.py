@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from botocore import exceptions as bx
@@ -51,6 +51,7 @@ class ProbeError:
     `permanent`: retrying the same request cannot succeed (a malformed filter pattern).
     `refreshable`: a refresh (`r` in the dashboard) can pick up new credentials; false when
     they come from environment variables, which a running process cannot re-read.
+    `retry_after_s`: held back by the request budget, whose next token is this far away.
     """
 
     kind: ErrorKind
@@ -60,6 +61,7 @@ class ProbeError:
     code: str | None = None
     permanent: bool = False
     refreshable: bool = True
+    retry_after_s: float | None = None
 
     @property
     def retryable(self) -> bool:
@@ -145,10 +147,12 @@ def classify(exc: BaseException, *, action: str | None = None, profile: str | No
     over both.
     """
     action = action_of(exc) or action
-    if isinstance(exc, HeldBack):
-        return exc.error
+    if isinstance(exc, HeldBack):  # raised `from` the BudgetRefusal, which says when
+        due = exc.__cause__.wait_s if isinstance(exc.__cause__, BudgetRefusal) else None
+        return exc.error if due is None else replace(exc.error, retry_after_s=due)
     if isinstance(exc, BudgetRefusal):
-        return ProbeError(ErrorKind.HELD_BACK, str(exc), HELD_BACK_FIX, action)
+        return ProbeError(ErrorKind.HELD_BACK, str(exc), HELD_BACK_FIX, action,
+                          retry_after_s=exc.wait_s)
     if isinstance(exc, bx.ClientError):
         return _classify_client_error(exc, action=action, profile=profile, endpoint=endpoint)
     if isinstance(exc, bx.ProfileNotFound):

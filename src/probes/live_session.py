@@ -110,8 +110,10 @@ class LiveSession:
             stream = response["responseStream"]
             async for event in stream:
                 self._take(event)
-            self.ended = LiveEnd("SessionClosed", "the live tail stream was closed by the "
-                                 "service", RETRY_ENDED_MS, self.started)
+            # Said in the Logs pane's one line at 80 columns: short, and no more than is known
+            # (the stream ended without an error from AWS).
+            self.ended = LiveEnd("SessionClosed", "the service closed the stream",
+                                 RETRY_ENDED_MS, self.started)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - every ending is classified: AWS's text

@@ -4,6 +4,9 @@ One asyncio task per probe: collect, publish, sleep. A probe is never collected 
 (the loop is sequential). After an error the sleep stretches with exponential backoff and full
 jitter, from the probe's interval up to `max_backoff_s`. Expired or missing credentials are not
 retried at all: the probe waits until someone asks for a refresh (after ``aws sso login``).
+A probe the request budget held back (nothing was sent) asks again when the budget says its
+next token is due (`ProbeError.retry_after_s`), not after its own interval: the costs probe's
+is six hours, and its data would stay STALE that long.
 `refresh(name)` / `refresh_all()` wake a probe now.
 
 Adaptive polling (`IDLE_INTERVALS_S`): the logs probe waits longer after each poll that brought
@@ -30,6 +33,8 @@ Listener = Callable[[ProbeResult[Any]], Awaitable[None] | None]
 # Probes polled adaptively, and their longest interval while nothing changes: a quiet log
 # group costs one FilterLogEvents every 8 s, not every 2 s (the account's 5-10/s is shared).
 IDLE_INTERVALS_S = {"logs": 8.0}
+# After a hold by the request budget: ask this long after its token is due (not a moment early).
+HELD_BACK_MARGIN_S = 1.0
 
 
 def result_changed(result: ProbeResult[Any]) -> bool:
@@ -180,6 +185,9 @@ class Scheduler:
                 state.failures += 1
                 state.waiting_for_credentials = True
                 delay = None  # wait for an explicit refresh
+            elif result.error is not None and result.error.retry_after_s is not None:
+                state.failures += 1  # held back, nothing sent: ask when the budget allows
+                delay = result.error.retry_after_s + HELD_BACK_MARGIN_S
             else:
                 state.failures += 1
                 delay = backoff_delay(state.probe.interval_s, state.failures,

@@ -92,5 +92,5 @@ def test_follow_prints_each_of_20000_events_exactly_once(log_groups, tmp_path):
     # stderr says only how it read: moto's StartLiveTail sends one snapshot and closes.
     assert rc == 130 and stderr == (
         "incident-console tail: polling every 0.3s\n"
-        "incident-console tail: polling every 0.3s (live tail: SessionClosed: the live tail "
-        "stream was closed by the service)\n"), (rc, stderr)
+        "incident-console tail: polling every 0.3s (live tail: SessionClosed: the service "
+        "closed the stream)\n"), (rc, stderr)

@@ -60,10 +60,9 @@ async def test_moto_s_snapshot_session_ends_and_polling_shows_each_event_once(lo
     await follower.close()
     assert calls["StartLiveTail"] == 1  # asked once; again only after a minute
     assert not sent - shown and not shown - sent
-    assert follower.why_polling == ("SessionClosed: the live tail stream was closed by the "
-                                    "service")
-    assert follower.mode_text(2) == ("polling every 2s (live tail: SessionClosed: the live "
-                                     "tail stream was closed by the service)")
+    assert follower.why_polling == "SessionClosed: the service closed the stream"
+    assert follower.mode_text(2) == ("polling every 2s (live tail: SessionClosed: the service "
+                                     "closed the stream)")
     # It ended at once: asked again in a minute, then in two (each costs a session-minute).
     assert 50_000 < follower.retry_at - now_ms() <= 60_000
     follower.retry_at = 0

@@ -28,13 +28,13 @@ async def test_the_logs_pane_says_live_tail_or_polling_with_aws_s_reason(tmp_pat
         app.dashboard.apply(batch("live tail"))
         await pilot.press("4")
         await pilot.pause(0.05)
-        assert "· live tail" in read_screen(app)
+        assert "│live tail" in read_screen(app)  # its own line, under the counts
         app.dashboard.apply(batch(DENIED + "\x1b[2J"))  # AWS's text: sanitised
         await pilot.pause(0.05)
         screen = read_screen(app)
-        assert "· polling every 2s (live tail: AccessDeniedException: User: arn:aws:iam::" \
+        assert "│polling every 2s (live tail: AccessDeniedException: User: arn:aws:iam::" \
             in screen
-        assert "\x1b" not in screen and "· live tail ·" not in screen
+        assert "\x1b" not in screen and "│live tail" not in screen
 
 
 async def test_the_app_on_the_emulator_says_it_polls_after_moto_s_session_ends(

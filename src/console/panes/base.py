@@ -259,10 +259,14 @@ class Pane(RowFilter, Vertical, Generic[T]):
         return []
 
     def headline(self) -> Text:
-        """A few words for the summary strip."""
+        """A few words for the summary strip (at 80 columns all the operator sees of the
+        other panes: old data there is marked STALE as on the pane's border)."""
         if self.data is None:
             return Text(self.freshness.label, style="dim")
-        return self.summary(self.data)
+        text = self.summary(self.data)
+        if self.stale:
+            text.append(" STALE", style="bold red")
+        return text
 
     def summary(self, data: T) -> Text:
         return Text("")

@@ -89,6 +89,7 @@ class LogsPane(Pane[LogBatch]):
 
     DEFAULT_CSS = """
     LogsPane > Log { overflow-x: hidden; }
+    LogsPane > .pane-status { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def compose_body(self) -> ComposeResult:
@@ -114,7 +115,9 @@ class LogsPane(Pane[LogBatch]):
                 self.errors += flag
             self.data = result.data
             self.last_good_at = result.fetched_at
-            self.last_error = None
+            if self.last_error is not None:  # its text must not come back if the data ages
+                self.last_error = None
+                self._show_error()
             self.collecting = False
             if retry:
                 self.redraw()
@@ -125,6 +128,8 @@ class LogsPane(Pane[LogBatch]):
             self.query_one(".pane-status").update(self.status_line(result.data))
         else:
             super().show(result)
+            if self.data is not None:  # no longer reading as it said: the border says why
+                self.query_one(".pane-status").update(self.status_line(self.data))
 
     def _wanted(self, event: LogEvent) -> bool:
         return not self.filter_text or self.filter_text.lower() in event.message.lower()
@@ -144,21 +149,30 @@ class LogsPane(Pane[LogBatch]):
             self.query_one(".pane-status").update(self.status_line(self.data))
 
     def status_line(self, data: LogBatch) -> Text:
+        """What the pane holds, then how it reads, then any warning: a line each, cut at the
+        pane's edge (…, the CSS above) rather than wrapped: at 80 columns the log keeps its rows.
+        How it reads is said only while it is true: after a failed poll the border and the
+        error row say what the console is doing instead."""
         text = Text(f"{len(self.events)} lines", style=MUTED)
         text.append(" · ")
         text.append(f"{self.errors} errors", style=BAD if self.errors else GOOD)
         text.append(f" · {', '.join(clean(g, limit=60) for g in data.groups)}", style=MUTED)
-        if getattr(data, "reading", ""):  # "live tail" or "polling every 2s (...)"
-            text.append(f" · {clean(data.reading, limit=160)}", style=MUTED)
+        text.append("  (l: full log view)", style=MUTED)
+        reading = getattr(data, "reading", "")  # "live tail" or "polling every 2s (...)"
+        if reading and self.last_error is None:
+            text.append(f"\n{clean(reading, limit=300)}", style=MUTED)
+        notes = []
         log = self.query(FollowingLog)
         if log and not log.first().following:
-            text.append("  scrolled up: End follows the newest line", style="yellow")
+            notes.append(Text("scrolled up: End follows the newest line", style="yellow"))
         if data.loss_risk:  # from evidence: events arriving later than the overlap window
-            text.append(f"  ⚠ loss possible: {clean(data.loss_risk, limit=120)}",
-                        style="yellow")
+            notes.append(Text(f"⚠ loss possible: {clean(data.loss_risk, limit=120)}",
+                              style="yellow"))
         if self.raw:
-            text.append("  raw lines (R: what they say)", style="yellow")
-        text.append("  (l: full log view)", style=MUTED)
+            notes.append(Text("raw lines (R: what they say)", style="yellow"))
+        if notes:
+            text.append("\n")
+            text.append_text(Text("  ").join(notes))
         return text
 
     def summary(self, data: LogBatch) -> Text:

@@ -179,8 +179,11 @@ class DashboardScreen(Screen):
 
     def _tick(self) -> None:
         now = clock.now()
+        stale = [pane.stale for pane in self.panes.values()]
         for pane in (*self.panes.values(), self.metrics_pane):
             pane.tick(now)
+        if stale != [pane.stale for pane in self.panes.values()]:
+            self._refresh_summary()  # gone stale with no result (a hung call): say so there
 
     # ---------------------------------------------------------------- layout
     def on_resize(self, event: events.Resize) -> None:
