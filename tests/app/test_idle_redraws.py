@@ -24,8 +24,10 @@ from textual.widget import Widget
 from console import clock
 from console.app import ConsoleApp
 from console.config import FileConfig, Flags, resolve
+from console.demo import backend
 from console.demo import names as n
 from console.demo.crash_loop import crash, launch_serving
+from console.demo.specs import StackEventSpec
 from console.panes import ecs as ecs_pane
 from console.panes import stack as stack_pane
 from probes.suite import build_probes, connect, run_all_once
@@ -65,6 +67,14 @@ class LayoutCounter:
             return original(widget, *regions, layout=layout, **kwargs)
 
         monkeypatch.setattr(Widget, "refresh", refresh)
+
+
+def assert_status_lines_on_screen(app, screen: str) -> None:
+    """Every line of every pane's status line, as the pane states it now, is on screen."""
+    for pane in app.dashboard.panes.values():
+        if pane.display and pane.data is not None and pane.region.height:
+            for line in str(pane.query_one(".pane-status").render()).splitlines():
+                assert line.strip()[:40] in screen, (pane.probe, line)
 
 
 def status_texts(app) -> dict[str, str]:
@@ -163,8 +173,10 @@ async def test_a_thousand_tasks_tick_for_a_hundred_seconds_without_rebuilding_or
             assert app.dashboard.panes["stack"].shown_rows > 0
             changes = await tick_for_a_hundred_seconds(app, pilot, start)
             assert stack_cells["calls"] == 0  # its events' ages ticked; their cells were kept
-            # Only a status line whose text changed is laid out again (each is the screen's).
-            assert counter.layouts == changes
+            # A status line whose text changed is drawn again, and the screen laid out only
+            # when its height changed (each layout is the whole screen's): here none did.
+            assert changes > 0 and counter.layouts == 0
+            assert_status_lines_on_screen(app, read_screen(app))
             # A task's fixed cells are built once: ticking rebuilt none of them.
             assert status_cells["calls"] == after_apply
 
@@ -249,7 +261,8 @@ async def test_access_denied_on_describe_tasks_keeps_the_rows_ticking_and_recove
             assert {t["lastStatus"] for t in crashed} == {"STOPPED"}  # AWS knows; we cannot
             for t in crashed:  # what it last read, marked STALE above
                 assert table_cells(ecs, t["taskArn"])[1] == "RUNNING"
-            assert counter.layouts == changes  # the status line's event ages, when they move
+            # The status line's event ages moved (drawn again), its height did not (no layout).
+            assert changes > 0 and counter.layouts == 0
             described = demo.built.base.api("ecs").describe_tasks(
                 cluster=n.CLUSTER, tasks=running[10:60])["tasks"]
             lines = visible_task_lines(screen, described)
@@ -274,6 +287,52 @@ async def test_access_denied_on_describe_tasks_keeps_the_rows_ticking_and_recove
             await pilot.pause(0.2)
             screen = read_screen(app)
             assert "STALE" in screen and said not in screen
+    finally:
+        clock.freeze(None)
+        await connection.close()
+
+
+async def test_a_status_line_that_grows_is_laid_out_and_one_that_ticks_is_only_redrawn(
+        scenario, tmp_path, monkeypatch, read_screen):
+    """The stack fails: its status line gains the root cause's line (a height change: the
+    screen is laid out, the new line shows); then its age ticks (same height: drawn again
+    without a layout, the new age shows)."""
+    demo = scenario("healthy")
+    connection = await connect(demo.settings(), n.STACK)
+    try:
+        probes = build_probes(connection.ctx, connection.deployment,
+                              account=connection.identity.account)
+        app = app_for(connection, tmp_path)
+        start = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=5)
+        clock.freeze(start)
+        async with app.run_test(size=(160, 50)) as pilot:
+            app.dashboard.apply(await probes["stack"].run())
+            await pilot.pause(0.2)
+            stack = app.dashboard.panes["stack"]
+            counter = LayoutCounter(monkeypatch)
+            reason = "Resource handler returned message: Invalid request provided: bench"
+            backend.append_stack_events(n.STACK, [
+                StackEventSpec(start, n.STACK, "AWS::CloudFormation::Stack",
+                               "UPDATE_IN_PROGRESS"),
+                StackEventSpec(start + timedelta(seconds=1), "Service", "AWS::ECS::Service",
+                               "UPDATE_FAILED", reason)])
+            app.dashboard.apply(await probes["stack"].run())
+            await pilot.pause(0.2)
+            assert counter.layouts >= 1
+            assert "✗ Service UPDATE_FAILED: Resource" in read_screen(app)  # narrow: cut
+
+            counter.layouts = 0
+            status = stack.query_one(".pane-status")
+            before = str(status.render())
+            clock.freeze(start + timedelta(hours=2))
+            stack.tick(clock.now())
+            await pilot.pause(0.2)
+            after = str(status.render())
+            assert after != before and counter.layouts == 0
+            screen = read_screen(app)
+            age = clock.age(stack.data.last_updated)
+            assert f"UTC, {age}" in after and f"UTC, {age}" in screen and age not in before
+            assert "✗ Service UPDATE_FAILED: Resource" in screen
     finally:
         clock.freeze(None)
         await connection.close()
