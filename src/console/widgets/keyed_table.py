@@ -95,6 +95,8 @@ class KeyedTable(RowSync, DataTable):
     # ---------------------------------------------------------------- widths
     def on_resize(self) -> None:
         self.fit_columns()
+        if self.view_moved is not None:  # more (or other) rows in view
+            self.view_moved()
 
     def natural_widths(self, narrowed: frozenset[int] = frozenset()) -> list[int]:
         """What each column's content needs: its widest cell, or its header."""

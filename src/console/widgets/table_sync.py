@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 
@@ -30,6 +30,9 @@ class RowSync:
     _order: list[str]  # the keys shown, top to bottom
     _shown: dict[str, tuple[Text, ...]]  # the cells shown, by key
     _column_keys: list[str]
+    _widths: list[int]  # each column's width, as shown
+    # Called when other rows come into view (scrolled, resized): the pane draws their ages.
+    view_moved: Callable[[], None] | None = None
 
     @property
     def cursor_key(self) -> str | None:
@@ -55,6 +58,33 @@ class RowSync:
             self._move_rows(rows, keys, gone)
         else:
             self._rebuild(rows, keys)
+
+    def update_rows(self, rows: Sequence[Row]) -> None:
+        """New forms of some of the rows shown (their ages, at the clock's now): their changed
+        cells are updated, the others left as they are; columns are fitted again only when
+        a cell no longer fits its column (the last one, a reason, is cut to fit anyway)."""
+        where = {r.key: i for i, r in enumerate(self._rows)}
+        wider = False
+        for row in rows:
+            if row.key not in where or row.key not in self._shown:
+                continue
+            self._rows[where[row.key]] = row
+            self._update_row(row)
+            wider = wider or any(cell.cell_len > width for cell, width in
+                                 zip(self._shown[row.key], self._widths[:-1], strict=False))
+        if wider:
+            self.fit_columns()
+
+    def keys_in_view(self) -> list[str]:
+        """The keys of the rows the table's view shows now, top to bottom."""
+        top = max(0, int(self.scroll_y))
+        header = self.header_height if self.show_header else 0
+        return self._order[top:top + max(0, self.size.height - header)]
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if round(old_value) != round(new_value) and self.view_moved is not None:
+            self.view_moved()
 
     def _update_row(self, row: Row) -> None:
         cells = self._cut(row)
