@@ -306,8 +306,8 @@ async def test_a_denied_refresh_keeps_the_sorted_short_names_on_screen(tmp_path,
         assert pane.border_title == "5 Alarms · Alarm ▲"
 
 
-async def test_ages_of_a_thousand_tasks_tick_every_second_for_the_rows_in_view(
-        tmp_path, read_screen):
+async def test_ages_of_a_thousand_tasks_are_redrawn_every_ten_seconds_for_the_rows_in_view(
+        tmp_path):
     data = {r.probe: r.data for r in outage_results()}["ecs"]
     stopped = data.tasks[2]
     tasks = tuple(replace(stopped, task_id=f"{i:08x}" + stopped.task_id[8:],
@@ -323,9 +323,7 @@ async def test_ages_of_a_thousand_tasks_tick_every_second_for_the_rows_in_view(
         for second in range(1, 21):  # twenty ticks of the UI clock, one second apart
             clock.freeze(NOW + timedelta(seconds=second))
             app.dashboard._tick()
-            await pilot.pause()
-            # Every second the ages on screen are the clock's (a stopped task's age moves).
-            first = f"{clock.when(stopped.stopped_at)} {clock.age(stopped.stopped_at)}"
-            assert first in read_screen(app)
-        # Each tick built the rows in view (a few dozen), never the thousand.
-        assert len(built) >= 20 and max(built) < 50, built
+        # 20 s at 1,000 rows: a redraw every 10 s (the app's own 1 s timer may add one), not
+        # 20, each building the rows in view (a few dozen), not the thousand.
+        assert 2 <= len(built) <= 3 and max(built) < 50, built
+        assert pane.body.get_row_at(0)[4].plain != "03:08 6m00s"  # but the ages did move

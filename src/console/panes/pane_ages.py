@@ -1,12 +1,14 @@
 """How a pane's ages keep ticking between results (`For`, `Age`, `Ran`, `Since`), cheaply.
 
-A pane whose rows show ages redraws them as the screen's clock ticks. Most panes redraw every
-row (every second for a hundred rows, less often for more, so ticking stays cheap). A pane that
-can build just some of its rows (`rows_in_view = True`: its `rows(data, only=keys)`) redraws
-only the rows in its table's view, every second, and the rows that come into view when the
-table scrolls or grows, before they are drawn: at five hundred tasks, rebuilding every row
-every five seconds was the largest part of the idle dashboard's CPU left (issue 12), and the
-rows on screen were up to five seconds behind.
+A pane whose rows show ages redraws them as the screen's clock ticks: every second for a
+hundred rows, less often for more (five hundred tasks: every five seconds), so ticking stays
+cheap (each redraw repaints the whole table: Textual's DataTable drops every cell's render
+cache on any cell update; ticking five hundred tasks' ages every second cost more than the
+rows it saved building). A pane that can build just some of its rows (`rows_in_view = True`:
+its `rows(data, only=keys)`) builds only the rows in its table's view then, and the rows that
+come into view when the table scrolls or grows, before they are drawn (they showed ages up to
+five seconds old): at five hundred tasks, building every row for each redraw was the largest
+part of the idle dashboard's CPU left (issue 12).
 """
 
 from __future__ import annotations
@@ -32,13 +34,14 @@ class PaneAges:
     ages_drawn_at: datetime | None
 
     def redraw_ages(self, now: datetime) -> None:
-        """The clock ticked (every second): redraw the ages that are due."""
+        """The clock ticked (every second): redraw the ages when they are due."""
         if not (self.ticking and self.showing):
             return
+        if not self._ages_due(now):
+            return
         if self.rows_in_view and self.query(KeyedTable):
-            self.ages_drawn_at = now
             self.redraw_rows_in_view()
-        elif self._ages_due(now):
+        else:
             self.redraw()
 
     def redraw_rows_in_view(self) -> None:
@@ -60,8 +63,8 @@ class PaneAges:
             log.exception("pane %s could not redraw the rows in view", self.probe)
 
     def _ages_due(self, now: datetime) -> bool:
-        """Whether every row's ages are due a redraw: every second for a hundred rows, less
-        often for more, so ticking stays cheap."""
+        """Whether the ages are due a redraw: every second for a hundred rows, less often for
+        more (the table's rows, in view or not: a redraw repaints the whole table)."""
         every = max(1.0, self.shown_rows / AGE_ROWS_PER_S)
         if self.ages_drawn_at is not None and \
                 0 <= (now - self.ages_drawn_at).total_seconds() < every:
