@@ -360,6 +360,21 @@ async def test_a_status_line_that_grows_is_laid_out_and_one_that_ticks_is_only_r
             age = clock.age(stack.data.last_updated)
             assert f"UTC, {age}" in after and f"UTC, {age}" in screen and age not in before
             assert "✗ Service UPDATE_FAILED: Resource" in screen
+
+            # Each second only the stack's rows in view are built again, not every event,
+            # and the newest event's age on screen is the clock's.
+            built: list[int] = []
+            rows = stack.rows
+            monkeypatch.setattr(stack, "rows", lambda s, only=None: built.append(
+                len(rows(s, only))) or rows(s, only))
+            in_view = len(stack.body.keys_in_view())
+            for second in range(1, 6):
+                clock.freeze(start + timedelta(hours=2, seconds=second))
+                app.dashboard._tick()
+            await pilot.pause(0.2)
+            assert 0 < in_view < stack.shown_rows and built and set(built) == {in_view}
+            newest = stack.data.events[0]
+            assert clock.age(newest.timestamp) in stack.body.get_row_at(0)[0].plain
     finally:
         clock.freeze(None)
         await connection.close()
