@@ -39,11 +39,13 @@ CASES = {"tasks-10": "ecs", "tasks-100": "ecs", "tasks-500": "ecs", "crash-loop-
 
 # -- the emulator's side (its own process) ---------------------------------------------------
 def serve(case: str) -> None:
-    from console.demo import backend, fleet
+    from console.demo import backend
     from console.demo import names as n
     from console.demo.build import build
+    from console.demo.crash_loop import crash as crash_tasks
+    from console.demo.crash_loop import launch_serving
     from console.demo.server import Emulator
-    from console.demo.specs import StackEventSpec, TaskStateSpec
+    from console.demo.specs import StackEventSpec
 
     emulator = Emulator().start()
     built = build(emulator.endpoint_url, "healthy")
@@ -52,23 +54,10 @@ def serve(case: str) -> None:
     running: list[str] = []
 
     def launch(count: int) -> list[str]:
-        arns = []
-        for start in range(0, count, 10):
-            plans = [fleet.TaskPlan("serving", now) for _ in range(min(10, count - start))]
-            arns += [t.task_arn for t in fleet.launch_tasks(
-                base, plans, deployment="ecs-svc/1", task_definition=base.task_definition_arn,
-                hosts=[10 + i for i in range(len(plans))])]
-        return arns
+        return launch_serving(base, count, now)
 
     def crash(arns: list[str]) -> None:
-        at = datetime.now(UTC)
-        for arn in arns:
-            backend.set_task_state(n.CLUSTER, arn, TaskStateSpec(
-                "STOPPED", "STOPPED", "UNKNOWN", created_at=at - timedelta(minutes=2),
-                private_ip="10.0.0.9", availability_zone=n.AVAILABILITY_ZONES[0],
-                started_at=at - timedelta(minutes=1), stopped_at=at,
-                stop_code="EssentialContainerExited",
-                stopped_reason="Essential container in task exited", exit_code=1))
+        crash_tasks(arns, datetime.now(UTC))
 
     if case.startswith("tasks-"):
         running = launch(int(case.split("-")[1]))

@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 
 from console import clock
 from console.freshness import Freshness, FreshnessView, judge_freshness
+from console.panes.pane_ages import PaneAges
 from console.panes.pane_parts import (  # noqa: F401  (Detail, time_cells: re-exported)
     Detail,
     PaneStatus,
@@ -38,10 +39,9 @@ from probes.result import ProbeResult
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SLOW_COLLECTION_S = 1.0
-AGE_ROWS_PER_S = 100.0  # rows whose ages are redrawn per second at most (see Pane.tick)
 
 
-class Pane(RowFilter, Vertical, Generic[T]):
+class Pane(PaneAges, RowFilter, Vertical, Generic[T]):
     """Base of the six panes. Subclasses set `probe`, `title`, `number` and implement
     `status_line`, `rows` (or override `body`/`show_data`), `headline` and `detail`."""
 
@@ -62,8 +62,7 @@ class Pane(RowFilter, Vertical, Generic[T]):
     columns: ClassVar[tuple[tuple, ...]] = ()
     # The rows' own order, stated in the pane's header (issue 11 point 3).
     default_order: ClassVar[str] = ""
-    # Rows show ages (`For`, `Age`): redrawn as the clock ticks, not only on new data.
-    ticking: ClassVar[bool] = False
+    # Rows show ages (`For`, `Age`): redrawn as the clock ticks (`ticking`, `PaneAges`).
     interval_s: float = 30.0  # the probe's default; the dashboard passes the configured one
     # The deployment's common prefix (the stack's name), left out of names in the tables.
     name_prefix: str = ""
@@ -113,7 +112,10 @@ class Pane(RowFilter, Vertical, Generic[T]):
         yield Input(placeholder="filter rows (Esc clears)", classes="pane-filter")
 
     def compose_body(self) -> ComposeResult:
-        yield KeyedTable(self.columns, id=f"{self.probe}-table")
+        table = KeyedTable(self.columns, id=f"{self.probe}-table")
+        if self.rows_in_view:
+            table.view_moved = self.watch_table_view
+        yield table
 
     @property
     def body(self) -> Widget:
@@ -215,25 +217,15 @@ class Pane(RowFilter, Vertical, Generic[T]):
                                time.monotonic() - self.collecting_since > SLOW_COLLECTION_S,
                                interval_s=self.interval_s,
                                now=now or clock.now())
-        if now is not None and self.ticking and self.showing and self._ages_due(now):
+        if now is not None:
             try:  # ages move with the clock; only the changed cells are redrawn
-                self.redraw()
+                self.redraw_ages(now)
             except Exception:  # a display bug: the next result says so in the pane
                 log.exception("pane %s could not redraw its ages", self.probe)
         if view != self.freshness:
             self.freshness = view
             self.border_subtitle = view.label
             self.set_class(view.state is Freshness.STALE, "-stale")
-
-    def _ages_due(self, now: datetime) -> bool:
-        """Whether the ages shown are due a redraw: every second for a hundred rows, less
-        often for more (a thousand stopped tasks: every ten seconds), so ticking stays cheap."""
-        every = max(1.0, self.shown_rows / AGE_ROWS_PER_S)
-        if self.ages_drawn_at is not None and \
-                0 <= (now - self.ages_drawn_at).total_seconds() < every:
-            return False
-        self.ages_drawn_at = now
-        return True
 
     error_text = staticmethod(error_text)
 
@@ -249,8 +241,7 @@ class Pane(RowFilter, Vertical, Generic[T]):
         table = self.query(KeyedTable)
         if table:
             table.first().sync(rows)
-        if self.ticking:  # the rows just drawn carry the ages: the next are due from now
-            self.ages_drawn_at = clock.now()
+        self.note_ages_drawn()
 
     def status_line(self, data: T) -> RenderableType:
         return Text("")

@@ -78,6 +78,7 @@ class EcsPane(Pane[ServiceSnapshot]):
                ("Since (UTC)", 5, "time"), ("Ran", 5), ("Exit", 4), ("Stopped reason", None))
     default_order = "running, then newest stop"
     ticking = True
+    rows_in_view = True  # hundreds of tasks: the ages of those in view tick (PaneAges)
 
     def status_line(self, s: ServiceSnapshot) -> Text:
         text = Text()
@@ -100,20 +101,24 @@ class EcsPane(Pane[ServiceSnapshot]):
             text.append(clean(event.message, limit=200))
         return text
 
-    def rows(self, s: ServiceSnapshot) -> list[Row]:
-        """A row per task: its fixed cells kept from the last redraw while the task is the
-        same, its times (Since, Ran) computed again at one `now`."""
+    def rows(self, s: ServiceSnapshot, only: set[str] | None = None) -> list[Row]:
+        """A row per task (`only`: per task of those ARNs, the rows in view): its fixed cells
+        kept from the last redraw while the task is the same, its times (Since, Ran) computed
+        again at one `now`."""
         at = clock.now()
         kept = getattr(self, "_task_cells", {})
         fresh: dict[str, TaskCells] = {}
         rows = []
         for t in s.tasks:
+            if only is not None and t.task_arn not in only:
+                continue
             parts = kept.get(t.task_arn)
             if parts is None or (parts.task is not t and parts.task != t):
                 parts = task_cells(t)
             fresh[t.task_arn] = parts
             rows.append(self._row(parts, at))
-        self._task_cells = fresh
+        if only is None:
+            self._task_cells = fresh
         return rows
 
     @staticmethod

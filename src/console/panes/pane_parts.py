@@ -16,6 +16,7 @@ from typing import Any
 from rich.console import RenderableType
 from rich.text import Text
 from textual.binding import Binding
+from textual.visual import visualize
 from textual.widgets import Input, Static
 
 from console import clock
@@ -78,17 +79,30 @@ def same_text(a: object, b: object) -> bool:
 
 
 class PaneStatus(Static):
-    """A pane's status line (counts, deployments, the newest events). `restate` updates it,
-    and so lays the screen out again, only when its text changed; `update` always does (the
-    Logs pane's line keeps that: its log follows its newest line through those layouts)."""
+    """A pane's status line (counts, deployments, the newest events). `restate` updates it
+    only when its text changed; an update lays the screen out again only when the line's
+    height changed (a layout is the whole screen's: an age ticking in the line, or the Logs
+    pane's count on every poll, would otherwise lay out the screen every second or two)."""
 
     def __init__(self, content: RenderableType = "", **kwargs) -> None:
         super().__init__(content, **kwargs)
         self.shown: RenderableType = content
 
-    def update(self, content: RenderableType = "", *, layout: bool = True) -> None:
+    def update(self, content: RenderableType = "", *, layout: bool | None = None) -> None:
+        if layout is None:
+            before = self.height_for(self.shown)
+            layout = before is None or self.height_for(content) != before
         self.shown = content
         super().update(content, layout=layout)
+
+    def height_for(self, content: RenderableType) -> int | None:
+        """The lines `content` takes at the line's width (as Textual lays it out); None
+        before the line has a width (not laid out yet, or hidden)."""
+        width = self.content_size.width
+        if width <= 0:
+            return None
+        return visualize(self, content, markup=self._render_markup).get_height(self.styles,
+                                                                          width)
 
     def restate(self, content: RenderableType) -> None:
         if not same_text(content, self.shown):

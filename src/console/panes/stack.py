@@ -23,6 +23,7 @@ class StackPane(Pane[StackSnapshot]):
                ("Reason", None))
     default_order = "newest first"
     ticking = True
+    rows_in_view = True  # up to 200 events: the ages of those in view tick (PaneAges)
 
     def status_line(self, s: StackSnapshot) -> Text:
         text = Text(no_wrap=False)
@@ -40,15 +41,18 @@ class StackPane(Pane[StackSnapshot]):
             text.append(clean(failure.reason, limit=1000))
         return text
 
-    def rows(self, s: StackSnapshot) -> list[Row]:
-        """A row per event. An event never changes: its cells are built once and kept while
-        it is shown; only its time cells are computed again (the ages tick every second)."""
+    def rows(self, s: StackSnapshot, only: set[str] | None = None) -> list[Row]:
+        """A row per event (`only`: per event of those ids, the rows in view). An event never
+        changes: its cells are built once and kept while it is shown; only its time cells are
+        computed again (the ages tick every second)."""
         failures = {f.event_id for f in s.failures}
         at = clock.now()
         kept = getattr(self, "_event_cells", {})
         fresh: dict[tuple, tuple[StackEvent, tuple[Text, Text, Text]]] = {}
         rows = []
         for e in s.events:
+            if only is not None and e.event_id not in only:
+                continue
             key = (e.event_id, e.event_id in failures, self.name_prefix)
             hit = kept.get(key)
             if hit is None or (hit[0] is not e and hit[0] != e):
@@ -60,7 +64,8 @@ class StackPane(Pane[StackSnapshot]):
                             search_text=f"{e.logical_id} {e.resource_type} {e.status} {e.reason}",
                             sort_keys=(e.timestamp, None, None, None), narrow=(age,),
                             copy_text=e.logical_id))
-        self._event_cells = fresh
+        if only is None:
+            self._event_cells = fresh
         return rows
 
     def _fixed_cells(self, e: StackEvent, failed: bool) -> tuple[Text, Text, Text]:

@@ -35,15 +35,15 @@ from console.widgets.table_rows import (  # noqa: F401  (re-exported: the panes'
     Row,
     plan_widths,
 )
+from console.widgets.table_sync import RowSync
 
 CELL_WIDTH = attrgetter("cell_len")
 
-class KeyedTable(DataTable):
+class KeyedTable(RowSync, DataTable):
     """Rows are identified by a stable key (event id, task id, target id...).
 
-    `sync(rows)` applies a new list of rows: when the keys are the same and in the same order
-    only the changed cells are updated; otherwise the table is rebuilt inside one batch and the
-    cursor is put back on the row it was on.
+    `sync(rows)` applies a new list of rows, changing only what changed (`table_sync`): the
+    cells that differ, the rows that came or went, their order; the cursor stays on its row.
     """
 
     DEFAULT_CSS = """
@@ -95,6 +95,8 @@ class KeyedTable(DataTable):
     # ---------------------------------------------------------------- widths
     def on_resize(self) -> None:
         self.fit_columns()
+        if self.view_moved is not None:  # more (or other) rows in view
+            self.view_moved()
 
     def natural_widths(self, narrowed: frozenset[int] = frozenset()) -> list[int]:
         """What each column's content needs: its widest cell, or its header."""
@@ -165,16 +167,6 @@ class KeyedTable(DataTable):
             if row.key in self._shown:
                 self._update_row(row)
 
-    def _update_row(self, row: Row) -> None:
-        cells = self._cut(row)
-        shown = self._shown.get(row.key)
-        if shown == cells:
-            return
-        for i, (column, cell) in enumerate(zip(self._column_keys, cells, strict=False)):
-            if shown is None or i >= len(shown) or shown[i] != cell:
-                self.update_cell(row.key, column, cell)
-        self._shown[row.key] = cells
-
     # ---------------------------------------------------------------- sorting
     def _label(self, column: int, narrowed: frozenset[int]) -> str:
         return NARROW_TIME_LABEL if column in narrowed else self._labels[column]
@@ -243,41 +235,3 @@ class KeyedTable(DataTable):
         text = row.copy_text or row.key
         self.app.copy_to_clipboard(text)
         self.app.notify(f"Copied {clean(text, limit=120)}", markup=False)
-
-    # ---------------------------------------------------------------- rows
-    @property
-    def cursor_key(self) -> str | None:
-        if not self._order or not (0 <= self.cursor_row < len(self._order)):
-            return None
-        return self._order[self.cursor_row]
-
-    def sync(self, rows: Sequence[Row]) -> None:
-        self._rows = list(rows)
-        if self._column_keys:
-            self.fit_columns()
-        rows = self.ordered(rows)
-        keys = [r.key for r in rows]
-        if keys == self._order:
-            for row in rows:
-                self._update_row(row)
-            return
-        cursor_key = self.cursor_key
-        cursor_row = self.cursor_row
-        scroll_y = self.scroll_y
-        with self.app.batch_update():
-            self.clear()
-            self._shown = {}
-            for row in rows:
-                cells = self._cut(row)
-                self.add_row(*cells, key=row.key)
-                self._shown[row.key] = cells
-            self._order = keys
-            if cursor_key in keys:
-                target = keys.index(cursor_key)
-            else:
-                target = min(cursor_row, len(keys) - 1)
-            if target >= 0:
-                self.move_cursor(row=target, animate=False, scroll=False)
-            self.scroll_to(y=scroll_y, animate=False, immediate=True)
-            if target >= 0:
-                self.move_cursor(row=target, animate=False, scroll=True)
