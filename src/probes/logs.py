@@ -30,8 +30,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from operator import attrgetter
 from typing import Any
 
 from probes import log_rescan as late
@@ -51,7 +49,6 @@ from probes.log_event import LogEvent
 from probes.log_pace import SpareReads
 from probes.log_page_parse import parse_events_directly
 from probes.log_read import read_window
-from probes.result import Probe, ProbeResult
 
 DEFAULT_OVERLAP_MS = 60_000
 DEFAULT_SWEEP_INTERVAL_MS = 5_000
@@ -69,8 +66,7 @@ FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-mi
 MISSING_RECHECK_MS = 30_000  # a named stream found missing is tried again after this
 SWEEP_DEFERRED_MS = 20_000  # a sweep put off (`spare_reads`) is made once this far behind
 
-__all__ = ["MAX_STREAM_CALLS", "LogBatch", "LogEvent", "LogFollower",
-           "LogsProbe", "now_ms"]
+__all__ = ["MAX_STREAM_CALLS", "LogEvent", "LogFollower", "now_ms"]
 
 
 def now_ms() -> int:
@@ -360,49 +356,17 @@ class LogFollower:
     # ---------------------------------------------------------------- output
     def _release(self) -> list[LogEvent]:
         """Hand out the pending events every healthy group has read past, oldest first."""
-        pending = self._pending
-        if not pending:
-            return []
         marks = [c.next_ms for c in self.cursors if c.error is None]
-        ready, self._pending = window.split_ready(pending, marks, 4 * self.events_per_poll)
-        if not ready:
-            return []
-        ready.sort(key=attrgetter("timestamp"))  # stable: keeps each stream's own order
-        newest = self._emitted_ms
-        if ready[0].timestamp < newest:
-            late = sum(1 for e in ready if e.timestamp < newest)
-            self.stats.late_events += late
-            ready[:late] = [replace(e, late=True) for e in ready[:late]]
-        self._emitted_ms = max(newest, ready[-1].timestamp)
-        self.stats.events_emitted += len(ready)
+        ready, self._pending, self._emitted_ms = window.release(
+            self._pending, marks, 4 * self.events_per_poll, self._emitted_ms, self.stats)
         return ready
 
 
-@dataclass(frozen=True)
-class LogBatch:
-    """What one poll of the log probe brought: new events only."""
+def __getattr__(name: str) -> Any:
+    """`LogBatch` and `LogsProbe` live in `probes.logs_probe`; imported from here they still
+    work (loaded on first use: that module imports this one)."""
+    if name in ("LogBatch", "LogsProbe"):
+        from probes import logs_probe
 
-    groups: tuple[str, ...]
-    events: tuple[LogEvent, ...]
-    loss_risk: str = ""  # why an event may be missed (LogFollower.loss_risk), else empty
-
-
-class LogsProbe(Probe[LogBatch]):
-    """The dashboard's view of the service's logs: a `LogFollower` polled on an interval."""
-
-    name = "logs"
-    interval_s = 2.0
-
-    def __init__(self, ctx: AwsContext, groups: Sequence[str], *, since_ms: int | None = None,
-                 interval_s: float | None = None, **follower_options):
-        super().__init__(ctx, interval_s=interval_s)
-        start = since_ms if since_ms is not None else now_ms() - 5 * 60_000
-        self.follower = LogFollower(ctx, groups, start_ms=start, **follower_options)
-
-    async def collect(self) -> LogBatch:
-        events = await self.follower.poll()
-        return LogBatch(tuple(self.follower.groups), tuple(events), self.follower.loss_risk)
-
-    def next_interval(self, result: ProbeResult[LogBatch]) -> float:
-        """Catching up (a long --since, a burst): come back at once, not in `interval_s`."""
-        return 0.05 if result.ok and self.follower.behind else self.interval_s
+        return getattr(logs_probe, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
