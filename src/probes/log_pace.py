@@ -40,7 +40,8 @@ class SpareReads:
             self._updated, self._calls = now, calls
         elapsed_s = max(0, now - self._updated) / 1000
         self.tokens = min(self.burst, self.tokens + elapsed_s * self._rate())
-        self.tokens -= calls - self._calls
+        # A count below the last one is a new follower's (live tail handed back to polling).
+        self.tokens -= calls - self._calls if calls >= self._calls else calls
         self._updated, self._calls = now, calls
         overdue = self._last_allowed is None or now - self._last_allowed >= MIN_GAP_MS
         if self.tokens >= 1 or overdue:

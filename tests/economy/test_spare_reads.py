@@ -117,3 +117,16 @@ def test_spare_reads_use_what_the_head_leaves():
         calls += 2
         granted += pace.allows(calls)
     assert granted == 50 * 1_000 // MIN_GAP_MS + 1
+
+
+def test_a_new_followers_count_is_charged_from_zero():
+    """Live tail hands back to polling with a new follower (its count starts again at 0): the
+    bucket must not take the drop for a refund."""
+    now = [0]
+    pace = SpareReads(lambda: 1.0, clock=lambda: now[0], burst=2.0)
+    assert pace.allows(500)
+    now[0] += 1_000
+    assert not pace.allows(502)  # two more in a second at 1/s: none to spare (a burst of 2, refilled to 2, less 2)
+    now[0] += 1_000
+    assert not pace.allows(3)  # a new follower sent 3: charged 3, not refunded 499
+    assert pace.tokens == -2
