@@ -64,7 +64,7 @@ STREAM_RECHECK_MS = 10_000  # a lagging stream not seen to flush is read this of
 IDLE_STREAM_MS = 12_000  # a stream silent this long is left to the head and the sweep
 FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-millisecond
 MISSING_RECHECK_MS = 30_000  # a named stream found missing is tried again after this
-SWEEP_DEFERRED_MS = 20_000  # a sweep put off (`spare_reads`) is made once this far behind
+EMPTY_SWEEP_INTERVALS = 3  # a span that held nothing is swept this late without spare reads
 
 __all__ = ["MAX_STREAM_CALLS", "LogEvent", "LogFollower", "now_ms"]
 
@@ -104,7 +104,8 @@ class LogFollower:
         self.max_unsealed_ids = max_unsealed_ids
         self.follow_streams = follow_streams
         self.one_shot = one_shot  # polled once (status): no sweep, no late re-read
-        # Paces the reads that can wait (lagging streams, sweep, late re-read); None: never.
+        # Paces the reads that can wait (lagging streams not seen to flush, the sweep of a span
+        # that held nothing, the late re-read); None: never.
         self.spare_reads = spare_reads
         self._clock = clock
         self.clock = AwsClock(clock)  # AWS's time, from its answers
@@ -233,22 +234,30 @@ class LogFollower:
         c.head_new = self.stats.by_kind.get("head", 0) - before
         banded = {name for _, names in bands for name in names}
         # A lagging stream the head just saw flush (its newest event moved) may have begun its
-        # batch below the head window, and its mark no longer says so: read it now, whatever
-        # the spare reads allow (one request for streams whose batches began close together).
-        flushed = {name: StreamMark(old, wall) for name, old in lagging.items()
-                   if name not in banded and (mark := c.streams.get(name)) is not None
-                   and mark.head_ms > old}
-        due = stream_bands(flushed, floor_ms=c.sealed_ms, below_ms=first_start,
-                           active_since_ms=wall) if flushed else []
-        banded.update(flushed)
+        # batch below the head window, and its mark no longer says so: its gap is read now,
+        # whatever the pace (one request for streams whose batches began close together;
+        # more than `MAX_STREAM_CALLS` such requests wait for the next poll).
+        gaps = {name: old for name, old in lagging.items()
+                if name not in banded and (mark := c.streams.get(name)) is not None
+                and mark.head_ms > old}
+        for name, old in c.unread_gaps.items():  # put off at an earlier poll
+            if name not in banded and old >= c.sealed_ms:
+                gaps[name] = min(old, gaps.get(name, old))
+        c.unread_gaps = gaps
+        due = stream_bands({name: StreamMark(old, wall) for name, old in gaps.items()},
+                           floor_ms=c.sealed_ms, below_ms=first_start,
+                           active_since_ms=wall) if gaps else []
+        banded.update(gaps)
         new = [name for name in dict.fromkeys(c.new_streams) if name not in banded]
         if primed and new:
             # A stream seen for the first time (a new task) may have flushed a batch that
-            # began below the head window: look back along it alone.
-            due.append((first_start - self.head_overlap_ms, new[:MAX_STREAMS_PER_CALL]))
+            # began below the head window: look back along it alone (whatever the pace).
+            bands.insert(0, (first_start - self.head_overlap_ms, new[:MAX_STREAMS_PER_CALL]))
         for n, (band_start, names) in enumerate(due + bands):
-            if n >= len(due) and not self._spare():
-                break  # these streams stay lagging: read at a later poll
+            if n >= len(due) + (primed and bool(new)) and not self._spare():
+                break  # these streams stay lagging (or their gaps unread): a later poll
+            for name in names:
+                c.unread_gaps.pop(name, None)
             # Each stream from its own newest event up to where the head window began.
             await self._read(logs, c, max(c.sealed_ms, band_start), first_start - 1, wall,
                              "stream", streams=names)
@@ -305,13 +314,14 @@ class LogFollower:
         if c.covered_cutoff is not None:  # this poll's head read it all: no second read
             c.seal(min(seal_to, c.covered_below), c.covered_cutoff)
             return
-        if (seal_to - c.sealed_ms < self.sweep_interval_ms
-                and c.seen.count_between(c.sealed_ms, seal_to - 1) < self.page_limit // 2):
+        known = c.seen.count_between(c.sealed_ms, seal_to - 1)
+        if seal_to - c.sealed_ms < self.sweep_interval_ms and known < self.page_limit // 2:
             return
+        if (not known and seal_to - c.sealed_ms < EMPTY_SWEEP_INTERVALS * self.sweep_interval_ms
+                and not self._spare()):
+            return  # held nothing when the head read it: may wait for a spare read
         read_total = 0
         while c.sealed_ms < seal_to and read_total < budget:
-            if seal_to - c.sealed_ms < SWEEP_DEFERRED_MS and not self._spare():
-                return  # sealed at a later poll: its ids are kept until then
             start = c.sealed_ms
             end = c.seen.end_for(start, seal_to - 1, self.page_limit * 4 // 5)
             cutoff = self._cutoff()
