@@ -1,14 +1,15 @@
-"""How many FilterLogEvents a follower may send beyond its head reads.
+"""How many FilterLogEvents a follower may send beyond the reads that cannot wait.
 
-A poll of `probes.logs.LogFollower` always reads the head (what is new: it cannot wait). The
-other reads can: a lagging stream's batch (it shows a poll or two later), the sweep (it seals
-later, holding a few more ids), the late re-read (it runs later). `SpareReads` is a token bucket
-at a share of the request budget's rate, charged with *every* request the follower sends: the
-head's are never refused, and the other reads are sent while the bucket holds a token, so they
-use what the head leaves of the share. In a burst the head takes one request a poll and the
-others fit beside it: polls stay `interval_s` apart (stretching the interval for them delayed
-every event). So that nothing waits for ever, one is allowed every `MIN_GAP_MS` whatever the
-head takes (the caller's pacing then stretches its interval instead).
+A poll of `probes.logs.LogFollower` always reads the head (what is new), the batch of a stream
+it sees flush below the head window, and the sweep of what holds events (late events show
+then). The other reads can wait: a lagging stream not seen to flush, the sweep of a span that
+held nothing, the late re-read. `SpareReads` is a token bucket at a share of the request
+budget's rate, charged with *every* request the follower sends: those that cannot wait are
+never refused, and the others are sent while the bucket holds a token, so they use what is
+left of the share. In a burst the head takes one request a poll and the others fit beside it:
+polls stay `interval_s` apart (stretching the interval for them delayed every event). So that
+nothing waits for ever, one is allowed every `MIN_GAP_MS` whatever the rest takes (the
+caller's pacing then stretches its interval instead).
 """
 
 from __future__ import annotations

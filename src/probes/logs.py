@@ -7,10 +7,11 @@ seen loses them (aws-cli #6788). `LogFollower` reads each group with these reque
 
 * **head**: every poll, from the newest timestamp seen (less a re-read overlap that shrinks as
   the rate grows, ≤ `head_overlap_ms`) to now. New events show within one poll.
-* **lagging streams**: streams whose newest event is older than the head window but which wrote
-  recently (a stream flushed every 5 s) are read from their own newest timestamp, grouped into
-  at most `MAX_STREAM_CALLS` requests with `logStreamNames`. Their late batches show within one
-  poll without re-reading the busy streams.
+* **lagging streams**: a stream whose newest event was older than the head window and which
+  the head now sees flush (a stream flushed every 5 s) is read from its old newest timestamp
+  at once, grouped into at most `MAX_STREAM_CALLS` requests with `logStreamNames`: its batch
+  shows within one poll without re-reading the busy streams. Those not seen to flush are read
+  every `STREAM_RECHECK_MS` while they wrote recently (a batch of old events only).
 * **sweep**: once timestamps are `overlap_ms` old (AWS's time, `probes.log_clock`: never the
   local clock alone, which sealed events early when it ran fast) they are read once more, then
   *sealed*: their ids are forgotten. The head also looks back over the whole `overlap_ms`

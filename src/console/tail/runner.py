@@ -42,9 +42,10 @@ TAIL_PAGE_LIMIT = 10_000
 # beside the head's), every interval stretches a little, evenly (one long wait after each
 # costly poll delayed the events that arrived during it: median 1.25 s against 0.8 s).
 FOLLOW_SHARE, PACE_POLLS = 0.75, 8
-# The reads that can wait (lagging streams, the sweep, the late re-read) are sent while all the
-# follower's requests keep under this share (`probes.log_pace`): in a burst they fit beside the
-# head's one request a poll, and the interval need not stretch for them.
+# The reads that can wait (lagging streams not seen to flush, the sweep of an empty span, the
+# late re-read) are sent while all the follower's requests keep under this share
+# (`probes.log_pace`): in a burst they fit beside the head's one request a poll, and the
+# interval need not stretch for them.
 SPARE_SHARE = 0.7
 MAX_BACKOFF_S = 60.0
 FATAL_KINDS = (ErrorKind.CREDENTIALS, ErrorKind.NOT_FOUND, ErrorKind.ACCESS_DENIED)
