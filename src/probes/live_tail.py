@@ -87,7 +87,7 @@ class LiveTailFollower:
         starts, and its like re-reads after one ends)."""
         options = {name: getattr(poller, name) for name in (
             "sweep_interval_ms", "head_overlap_ms", "head_overlap_events", "page_limit",
-            "events_per_poll", "max_unsealed_ids", "follow_streams")}
+            "events_per_poll", "max_unsealed_ids", "follow_streams", "spare_reads")}
         return cls(poller.ctx, poller.groups, start_ms=poller.start_ms,
                    filter_pattern=poller.filter_pattern, stream_names=poller.stream_names,
                    overlap_ms=poller.overlap_ms, clock=poller._clock, live=live,

@@ -88,6 +88,7 @@ class GroupCursor:
         self.newest = NewestStamps(newest)
         self.streams: dict[str, StreamMark] = {}
         self.new_streams: list[str] = []  # streams first seen since the last poll
+        self.unread_gaps: dict[str, int] = {}  # a flushed stream -> its newest before, unread
         self.head_new = 0  # new events the last head read found
         self.caught_up = False
         self.primed = False  # the head was already following (young) at the last poll

@@ -1,10 +1,12 @@
-"""The tail engine's counters, the shape of its requests, and how it cuts a window whose first
-page came back full (kept apart from `probes.logs` so that each stays small)."""
+"""The tail engine's counters, the shape of its requests, how it cuts a window whose first page
+came back full, and which read events it hands out (kept apart from `probes.logs` so that each
+stays small)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from operator import attrgetter
 from typing import Any
 
 
@@ -69,3 +71,22 @@ def split_ready(pending: list, marks: Sequence[int], most: int) -> tuple[list, l
     if len(ready) == len(pending):
         return ready, []
     return ready, [e for e in pending if e.timestamp >= watermark]
+
+
+def release(pending: list, marks: Sequence[int], most: int, emitted_ms: int,
+            stats: FollowStats) -> tuple[list, list, int]:
+    """(ready, still pending, newest timestamp handed out): the pending events below every
+    healthy group's head mark, oldest first (stable: each stream keeps its own order); those
+    older than one already handed out are marked late."""
+    if not pending:
+        return [], pending, emitted_ms
+    ready, pending = split_ready(pending, marks, most)
+    if not ready:
+        return [], pending, emitted_ms
+    ready.sort(key=attrgetter("timestamp"))
+    if ready[0].timestamp < emitted_ms:
+        late = sum(1 for e in ready if e.timestamp < emitted_ms)
+        stats.late_events += late
+        ready[:late] = [replace(e, late=True) for e in ready[:late]]
+    stats.events_emitted += len(ready)
+    return ready, pending, max(emitted_ms, ready[-1].timestamp)

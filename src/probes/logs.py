@@ -7,10 +7,11 @@ seen loses them (aws-cli #6788). `LogFollower` reads each group with these reque
 
 * **head**: every poll, from the newest timestamp seen (less a re-read overlap that shrinks as
   the rate grows, ≤ `head_overlap_ms`) to now. New events show within one poll.
-* **lagging streams**: streams whose newest event is older than the head window but which wrote
-  recently (a stream flushed every 5 s) are read from their own newest timestamp, grouped into
-  at most `MAX_STREAM_CALLS` requests with `logStreamNames`. Their late batches show within one
-  poll without re-reading the busy streams.
+* **lagging streams**: a stream whose newest event was older than the head window and which
+  the head now sees flush (a stream flushed every 5 s) is read from its old newest timestamp
+  at once, grouped into at most `MAX_STREAM_CALLS` requests with `logStreamNames`: its batch
+  shows within one poll without re-reading the busy streams. Those not seen to flush are read
+  every `STREAM_RECHECK_MS` while they wrote recently (a batch of old events only).
 * **sweep**: once timestamps are `overlap_ms` old (AWS's time, `probes.log_clock`: never the
   local clock alone, which sealed events early when it ran fast) they are read once more, then
   *sealed*: their ids are forgotten. The head also looks back over the whole `overlap_ms`
@@ -30,8 +31,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from operator import attrgetter
 from typing import Any
 
 from probes import log_rescan as late
@@ -43,12 +42,14 @@ from probes.log_cursor import (
     MAX_STREAMS_PER_CALL,
     NEVER,
     GroupCursor,
+    StreamMark,
     next_span,
     stream_bands,
 )
 from probes.log_event import LogEvent
-from probes.log_sources import filter_page
-from probes.result import Probe, ProbeResult
+from probes.log_pace import SpareReads
+from probes.log_page_parse import parse_events_directly
+from probes.log_read import read_window
 
 DEFAULT_OVERLAP_MS = 60_000
 DEFAULT_SWEEP_INTERVAL_MS = 5_000
@@ -60,14 +61,13 @@ DEFAULT_PAGE_LIMIT = 5_000
 DEFAULT_EVENTS_PER_POLL = 25_000
 DEFAULT_MAX_UNSEALED_IDS = 2_000_000
 FUTURE_SKEW_MS, HEAD_CALLS_PER_POLL = 1_000, 8  # windows a poll: then `tail` shows progress
-STREAM_RECHECK_MS = 3_000
+STREAM_RECHECK_MS = 10_000  # a lagging stream not seen to flush is read this often
 IDLE_STREAM_MS = 12_000  # a stream silent this long is left to the head and the sweep
 FRESH_ACTIVE_MS = 2_000  # a stream that wrote this recently may still be mid-millisecond
-MAX_NARROWINGS = 3
 MISSING_RECHECK_MS = 30_000  # a named stream found missing is tried again after this
+EMPTY_SWEEP_INTERVALS = 3  # a span that held nothing is swept this late without spare reads
 
-__all__ = ["MAX_STREAM_CALLS", "LogBatch", "LogEvent", "LogFollower",
-           "LogsProbe", "now_ms"]
+__all__ = ["MAX_STREAM_CALLS", "LogEvent", "LogFollower", "now_ms"]
 
 
 def now_ms() -> int:
@@ -89,6 +89,7 @@ class LogFollower:
                  max_unsealed_ids: int = DEFAULT_MAX_UNSEALED_IDS,
                  follow_streams: bool = True,
                  one_shot: bool = False,
+                 spare_reads: SpareReads | None = None,
                  clock=now_ms):
         if not groups:
             raise ValueError("no log group to follow")
@@ -104,6 +105,9 @@ class LogFollower:
         self.max_unsealed_ids = max_unsealed_ids
         self.follow_streams = follow_streams
         self.one_shot = one_shot  # polled once (status): no sweep, no late re-read
+        # Paces the reads that can wait (lagging streams not seen to flush, the sweep of a span
+        # that held nothing, the late re-read); None: never.
+        self.spare_reads = spare_reads
         self._clock = clock
         self.clock = AwsClock(clock)  # AWS's time, from its answers
         self.start_ms = start_ms
@@ -153,6 +157,7 @@ class LogFollower:
         concurrently (against AWS each request mostly waits on the network)."""
         self.stats.polls += 1
         logs = await self.ctx.client("logs")
+        parse_events_directly(logs)
         budget = max(self.page_limit, self.events_per_poll // len(self.cursors))
         outcomes = await asyncio.gather(
             *(self._poll_group(logs, c, budget) for c in self.cursors), return_exceptions=True)
@@ -180,7 +185,7 @@ class LogFollower:
         if self.clock.calibrated and not self.one_shot:  # an unconfirmed clock lost events
             wall = self.clock.now()
             await self._sweep(logs, c, wall, budget)
-            if late.rescan_due(c, wall):
+            if late.rescan_due(c, wall) and self._spare():
                 request = self._request(c, *late.rescan_window(c, wall, self.page_limit))
                 await late.rescan(logs, c, request, wall, self._pending, self.clock.observe,
                                   self.stats)
@@ -201,9 +206,14 @@ class LogFollower:
         if c.primed:
             # Look back over the overlap window while it holds at most about a page of known
             # events: late arrivals show at the next poll, for one extra page at most. In a
-            # burst, less: what the last poll brought must fit in the same page beside it.
+            # burst (a tenth of a page a poll), less: a quarter of a page, beside what the
+            # last poll brought (a lagging stream's batch is read when the head sees it
+            # flush, below; a smaller page answers sooner, and a batch flushed into it does
+            # not spill it onto a second page).
             floor = max(c.sealed_ms, wall - self.overlap_ms - self.sweep_interval_ms)
-            known = max(0, self.page_limit - c.head_new * 5 // 4)
+            known = max(0, self.page_limit * 9 // 10 - c.head_new * 5 // 4)
+            if c.head_new >= max(1, self.page_limit // 10):
+                known = min(known, self.page_limit // 4)
             lookback = max(floor, c.seen.start_for(c.head_ms, floor, known))
             first_start = min(first_start, max(c.sealed_ms, min(c.next_ms, lookback)))
         primed = c.primed and self.follow_streams
@@ -211,6 +221,8 @@ class LogFollower:
         bands = stream_bands(c.streams, floor_ms=c.sealed_ms, below_ms=first_start,
                              active_since_ms=wall - IDLE_STREAM_MS,
                              checked_before_ms=wall - STREAM_RECHECK_MS) if primed else []
+        lagging = {n: m.head_ms for n, m in c.streams.items()
+                   if m.head_ms < first_start} if primed else {}
         c.new_streams.clear()
         before = self.stats.by_kind.get("head", 0)
         # A head read from the sealed edge is the sweep's read too (see `_sweep`).
@@ -222,12 +234,31 @@ class LogFollower:
         c.covered_cutoff = cutoff
         c.head_new = self.stats.by_kind.get("head", 0) - before
         banded = {name for _, names in bands for name in names}
+        # A lagging stream the head just saw flush (its newest event moved) may have begun its
+        # batch below the head window, and its mark no longer says so: its gap is read now,
+        # whatever the pace (one request for streams whose batches began close together;
+        # more than `MAX_STREAM_CALLS` such requests wait for the next poll).
+        gaps = {name: old for name, old in lagging.items()
+                if name not in banded and (mark := c.streams.get(name)) is not None
+                and mark.head_ms > old}
+        for name, old in c.unread_gaps.items():  # put off at an earlier poll
+            if name not in banded and old >= c.sealed_ms:
+                gaps[name] = min(old, gaps.get(name, old))
+        c.unread_gaps = gaps
+        due = stream_bands({name: StreamMark(old, wall) for name, old in gaps.items()},
+                           floor_ms=c.sealed_ms, below_ms=first_start,
+                           active_since_ms=wall) if gaps else []
+        banded.update(gaps)
         new = [name for name in dict.fromkeys(c.new_streams) if name not in banded]
         if primed and new:
             # A stream seen for the first time (a new task) may have flushed a batch that
-            # began below the head window: look back along it alone.
-            bands.append((first_start - self.head_overlap_ms, new[:MAX_STREAMS_PER_CALL]))
-        for band_start, names in bands:
+            # began below the head window: look back along it alone (whatever the pace).
+            bands.insert(0, (first_start - self.head_overlap_ms, new[:MAX_STREAMS_PER_CALL]))
+        for n, (band_start, names) in enumerate(due + bands):
+            if n >= len(due) + (primed and bool(new)) and not self._spare():
+                break  # these streams stay lagging (or their gaps unread): a later poll
+            for name in names:
+                c.unread_gaps.pop(name, None)
             # Each stream from its own newest event up to where the head window began.
             await self._read(logs, c, max(c.sealed_ms, band_start), first_start - 1, wall,
                              "stream", streams=names)
@@ -284,9 +315,12 @@ class LogFollower:
         if c.covered_cutoff is not None:  # this poll's head read it all: no second read
             c.seal(min(seal_to, c.covered_below), c.covered_cutoff)
             return
-        if (seal_to - c.sealed_ms < self.sweep_interval_ms
-                and c.seen.count_between(c.sealed_ms, seal_to - 1) < self.page_limit // 2):
+        known = c.seen.count_between(c.sealed_ms, seal_to - 1)
+        if seal_to - c.sealed_ms < self.sweep_interval_ms and known < self.page_limit // 2:
             return
+        if (not known and seal_to - c.sealed_ms < EMPTY_SWEEP_INTERVALS * self.sweep_interval_ms
+                and not self._spare()):
+            return  # held nothing when the head read it: may wait for a spare read
         read_total = 0
         while c.sealed_ms < seal_to and read_total < budget:
             start = c.sealed_ms
@@ -295,6 +329,10 @@ class LogFollower:
             end, read = await self._read(logs, c, start, end, wall, "sweep", cutoff=cutoff)
             read_total += read
             c.seal(end + 1, cutoff)
+
+    def _spare(self) -> bool:
+        """Whether a read that can wait may be sent now (see `probes.log_pace`)."""
+        return self.spare_reads is None or self.spare_reads.allows(self.stats.api_calls)
 
     def _cutoff(self) -> int:  # a read starting now sees what was ingested up to this
         return self.clock.now() - late.SEARCH_LAG_MS
@@ -313,88 +351,33 @@ class LogFollower:
                     kind: str, streams: Sequence[str] | None = None,
                     min_end: int | None = None, cutoff: int | None = None,
                     capture_below: int = NEVER) -> tuple[int, int]:
-        """Record the events of [start, end] (inclusive, as the API's bounds are) not seen
-        before, paging through nextToken. A first page that is full makes the window narrower
-        (bounded windows), never below `min_end`, so the end actually read is returned, with
-        the number of events read."""
-        floor = start if min_end is None else min_end
+        """Record the events of [start, end] not seen before (`probes.log_read`): the end
+        actually read (a full first page cuts the window, never below `min_end`) and the
+        number of events read."""
         request = self._request(c, start, end, streams)
-        read = new = narrowings = 0
-        first = True
-        while request is not None:
-            page = await filter_page(logs, request, c.missing_streams)
-            self.stats.api_calls += 1
-            if page is None:
-                break
-            events = page.get("events", ())
-            self.clock.observe(page, events)
-            read += len(events)
-            new += c.record(events, self._pending, wall)
-            if cutoff is not None:
-                late.capture(c, events, cutoff, capture_below)
-            token = page.get("nextToken")
-            if (first and token and end > floor and narrowings < MAX_NARROWINGS
-                    and len(events) >= self.page_limit
-                    and window.covered_ms(events, start) < (end - start) // 4):
-                # The window holds several pages: cut it rather than page through it.
-                end = max(floor, window.narrower_end(events, start, end))
-                request["endTime"] = end
-                narrowings += 1
-                self.stats.narrowed_windows += 1
-                continue
-            first = False
-            if not token or token == request.get("nextToken"):
-                break
-            request["nextToken"] = token
+        read = new = 0
+        if request is not None:
+            end, read, new = await read_window(
+                logs, c, request, wall, self._pending, self.clock.observe, self.stats,
+                page_limit=self.page_limit, min_end=start if min_end is None else min_end,
+                cutoff=cutoff, capture_below=capture_below)
         self.stats.count_read(kind, new, read)
         return end, read
 
     # ---------------------------------------------------------------- output
     def _release(self) -> list[LogEvent]:
         """Hand out the pending events every healthy group has read past, oldest first."""
-        pending = self._pending
-        if not pending:
-            return []
         marks = [c.next_ms for c in self.cursors if c.error is None]
-        ready, self._pending = window.split_ready(pending, marks, 4 * self.events_per_poll)
-        if not ready:
-            return []
-        ready.sort(key=attrgetter("timestamp"))  # stable: keeps each stream's own order
-        newest = self._emitted_ms
-        if ready[0].timestamp < newest:
-            late = sum(1 for e in ready if e.timestamp < newest)
-            self.stats.late_events += late
-            ready[:late] = [replace(e, late=True) for e in ready[:late]]
-        self._emitted_ms = max(newest, ready[-1].timestamp)
-        self.stats.events_emitted += len(ready)
+        ready, self._pending, self._emitted_ms = window.release(
+            self._pending, marks, 4 * self.events_per_poll, self._emitted_ms, self.stats)
         return ready
 
 
-@dataclass(frozen=True)
-class LogBatch:
-    """What one poll of the log probe brought: new events only."""
+def __getattr__(name: str) -> Any:
+    """`LogBatch` and `LogsProbe` live in `probes.logs_probe`; imported from here they still
+    work (loaded on first use: that module imports this one)."""
+    if name in ("LogBatch", "LogsProbe"):
+        from probes import logs_probe
 
-    groups: tuple[str, ...]
-    events: tuple[LogEvent, ...]
-    loss_risk: str = ""  # why an event may be missed (LogFollower.loss_risk), else empty
-
-
-class LogsProbe(Probe[LogBatch]):
-    """The dashboard's view of the service's logs: a `LogFollower` polled on an interval."""
-
-    name = "logs"
-    interval_s = 2.0
-
-    def __init__(self, ctx: AwsContext, groups: Sequence[str], *, since_ms: int | None = None,
-                 interval_s: float | None = None, **follower_options):
-        super().__init__(ctx, interval_s=interval_s)
-        start = since_ms if since_ms is not None else now_ms() - 5 * 60_000
-        self.follower = LogFollower(ctx, groups, start_ms=start, **follower_options)
-
-    async def collect(self) -> LogBatch:
-        events = await self.follower.poll()
-        return LogBatch(tuple(self.follower.groups), tuple(events), self.follower.loss_risk)
-
-    def next_interval(self, result: ProbeResult[LogBatch]) -> float:
-        """Catching up (a long --since, a burst): come back at once, not in `interval_s`."""
-        return 0.05 if result.ok and self.follower.behind else self.interval_s
+        return getattr(logs_probe, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

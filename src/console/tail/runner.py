@@ -28,6 +28,7 @@ from probes.errors import EnvironmentUnusable, ErrorKind, classify
 from probes.live_tail import LiveTailFollower
 from probes.log_event import LogEvent
 from probes.log_floor import MAX_EVENT_AGE_MS, history_floor_ms
+from probes.log_pace import SpareReads
 from probes.log_sources import TailTarget
 from probes.logs import DEFAULT_OVERLAP_MS, LogFollower
 from probes.scheduler import backoff_delay
@@ -41,6 +42,11 @@ TAIL_PAGE_LIMIT = 10_000
 # beside the head's), every interval stretches a little, evenly (one long wait after each
 # costly poll delayed the events that arrived during it: median 1.25 s against 0.8 s).
 FOLLOW_SHARE, PACE_POLLS = 0.75, 8
+# The reads that can wait (lagging streams not seen to flush, the sweep of an empty span, the
+# late re-read) are sent while all the follower's requests keep under this share
+# (`probes.log_pace`): in a burst they fit beside the head's one request a poll, and the
+# interval need not stretch for them.
+SPARE_SHARE = 0.7
 MAX_BACKOFF_S = 60.0
 FATAL_KINDS = (ErrorKind.CREDENTIALS, ErrorKind.NOT_FOUND, ErrorKind.ACCESS_DENIED)
 
@@ -124,14 +130,17 @@ async def run_tail(ctx: AwsContext, target: TailTarget, options: TailOptions, *,
         # `--since 1970-01-01`: nothing is older than the groups' creation less 14 days.
         floor = await history_floor_ms(ctx, target.groups)
         since_ms = max(since_ms, floor) if floor is not None else since_ms
+    bucket = ctx.budget.bucket("FilterLogEvents", ctx.region_for("logs"))
+    spare = SpareReads(lambda: bucket.rate * SPARE_SHARE,
+                       clock=lambda: int(time.monotonic() * 1000))
     follower = LogFollower(ctx, target.groups, start_ms=since_ms,
                            filter_pattern=options.filter_pattern,
                            stream_names=target.stream_names or None,
-                           overlap_ms=options.overlap_ms, page_limit=TAIL_PAGE_LIMIT)
+                           overlap_ms=options.overlap_ms, page_limit=TAIL_PAGE_LIMIT,
+                           spare_reads=spare if options.follow else None)
     if options.follow:  # live tail where the account allows it; says why not on stderr
         follower = LiveTailFollower.around(follower, live=options.live_tail)
     writer = TailWriter(out, target, options)
-    bucket = ctx.budget.bucket("FilterLogEvents", ctx.region_for("logs"))
     progress = HistoryProgress(err, follower, bucket.rate)
     failures = 0
     reported: set[str] = set()
