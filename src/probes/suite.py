@@ -30,10 +30,11 @@ PROBE_MODULES = ("probes.alarms", "probes.costs", "probes.datapath", "probes.ecs
                  # The data-path probe's diagnostics, imported by its first run.
                  "probes.diagnostics.runner", "probes.diagnostics.backups",
                  "probes.diagnostics.certificates")
-# How many turns of the event loop take the first round's three requests to the network (each
-# made and sent in turn by `_open`, then their connections).
-FIRST_ROUND_STEPS = 6
+# Turns of the event loop that take one discovery check to the network (its client made, its
+# request signed and its connection opened), and all three of them (`_open` makes and sends
+# them in turn) before the probes' modules are imported beside them.
 CHECK_STEPS = 4
+FIRST_ROUND_STEPS = 3 * CHECK_STEPS + 2
 # The services the probes call. botocore reads each one's model from disk when its client is
 # first made (s3's takes ~25 ms): read them in a thread too, while requests are out, rather
 # than on the event loop between an answer and the request that depends on it.
