@@ -16,7 +16,6 @@ billed, each time).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import json
 import logging
@@ -26,6 +25,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from probes.aio import cancel_and_wait
 from probes.context import AwsContext
 from probes.cost_data import (
     METRIC,
@@ -189,9 +189,7 @@ class CostsProbe(Probe[CostSnapshot]):
                     break
                 request["NextPageToken"] = token
         except BaseException:
-            budgets_read.cancel()
-            with contextlib.suppress(BaseException):
-                await budgets_read
+            await cancel_and_wait(budgets_read)
             raise
         currency, days, daily, services = parse_cost_and_usage(pages, start, end)
         budgets, errors = await budgets_read

@@ -24,11 +24,11 @@ possible loss (`loss_risk`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from probes.aio import cancel_and_wait
 from probes.context import AwsContext
 from probes.live_ledger import EmittedLedger
 from probes.live_session import LiveEnd, LiveSession, end_for
@@ -301,10 +301,7 @@ class LiveTailFollower:
     async def close(self) -> None:
         """End the session (it is billed per minute while open)."""
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(task)
         self.session = None
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from probes.aio import cancel_and_wait
 from probes.context import AwsContext, AwsSettings, shared_loader
 from probes.deployment import Deployment, DiscoveryProblem, NameOverrides, discover
 from probes.discovery_cache import CachedDiscovery, DiscoveryCache, StackMark
@@ -110,9 +111,7 @@ async def open_and_collect(
         try:
             connection = await opening
         except BaseException:
-            running.cancel()
-            with contextlib.suppress(BaseException):
-                await running
+            await cancel_and_wait(running)
             raise
         results = await running
         if connection.deployment is not cached.deployment:

@@ -11,9 +11,9 @@ at the last look, and at the first). The values and what the ALB does with them:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from dataclasses import replace
 
+from probes.aio import cancel_and_wait
 from probes.context import AwsContext
 from probes.errors import classify
 from probes.result import Probe, utcnow
@@ -29,13 +29,6 @@ from probes.target_health import (  # noqa: F401 - the probe's types, imported f
     parse_target_group,
     snapshot_of,
 )
-
-
-async def _dropped(future: asyncio.Future | None) -> None:
-    if future is not None:
-        future.cancel()
-        with contextlib.suppress(BaseException):
-            await future
 
 
 class TargetHealthProbe(Probe[TargetHealthSnapshot]):
@@ -59,7 +52,7 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
             snapshot, counts = await self._collect_by_name(elb), None
         self._no_healthy_last = snapshot.no_healthy_target
         if not (snapshot.no_healthy_target and snapshot.targets and snapshot.load_balancers):
-            await _dropped(counts)  # asked for in case: not needed now
+            await cancel_and_wait(counts)  # asked for in case: not needed now
             return snapshot
         try:
             errors = await (counts or self._error_counts(snapshot.load_balancers[0].arn))
@@ -94,7 +87,7 @@ class TargetHealthProbe(Probe[TargetHealthSnapshot]):
             healths = [by_arn.get(raw["TargetGroupArn"]) or await self._health(
                 elb, raw["TargetGroupArn"]) for raw in raw_groups]
         except BaseException:
-            await _dropped(counts)
+            await cancel_and_wait(counts)
             raise
         return snapshot_of(raw_groups, healths, lbs), counts
 

@@ -78,7 +78,8 @@ def json_payload(env, connection, results) -> dict:
 
     shown = dict(results)
     logs = results.get("logs")
-    if logs is not None and logs.ok and logs.data is not None:
+    logs_read = logs is not None and logs.ok and logs.data is not None
+    if logs_read:
         shown["logs"] = replace(logs, data=replace(
             logs.data, events=logs.data.events[-LOG_EVENTS_IN_JSON:]))
     if "metrics" in results:
@@ -92,7 +93,7 @@ def json_payload(env, connection, results) -> dict:
         "verdict": to_jsonable(verdict_of(results)),
         "probes": {name: to_jsonable(result) for name, result in shown.items()},
     }
-    if shown.get("logs") is not logs:
+    if logs_read:
         payload["probes"]["logs"]["data"]["total_events"] = len(logs.data.events)
     if "metrics" in results:  # issue 13: latest value and 3-h series per signal
         from console.metrics_json import metrics_json
