@@ -32,10 +32,9 @@ async def deployment_of(demo):
     return connection.deployment
 
 
-async def test_a_service_moved_to_a_broken_task_definition_is_judged_on_it(scenario):
-    demo = scenario("healthy")
-    deployment = await deployment_of(demo)  # discovery's task definition: a good one
-    assert (await datapath(demo.settings(), deployment)).data.concerns == ()
+def move_service_to_a_broken_task_definition(demo, deployment) -> None:
+    """A new revision of the service's task definition with a malformed DATABASE_URL, and the
+    service updated to it (discovery still names the old one)."""
     ecs = aws(demo, "ecs")
     td = ecs.describe_task_definition(taskDefinition=deployment.task_definition)[
         "taskDefinition"]
@@ -45,6 +44,13 @@ async def test_a_service_moved_to_a_broken_task_definition_is_judged_on_it(scena
         memory=td["memory"], networkMode="awsvpc", requiresCompatibilities=["FARGATE"])[
         "taskDefinition"]["taskDefinitionArn"]
     ecs.update_service(cluster=n.CLUSTER, service=n.SERVICE, taskDefinition=new)
+
+
+async def test_a_service_moved_to_a_broken_task_definition_is_judged_on_it(scenario):
+    demo = scenario("healthy")
+    deployment = await deployment_of(demo)  # discovery's task definition: a good one
+    assert (await datapath(demo.settings(), deployment)).data.concerns == ()
+    move_service_to_a_broken_task_definition(demo, deployment)
     with FaultProxy(demo.endpoint_url) as proxy:
         result = await datapath(demo.settings(endpoint_url=proxy.url), deployment)
     assert result.ok and "DATABASE_URL invalid: backups fail" in result.data.reasons
@@ -57,15 +63,7 @@ async def test_after_the_service_moved_the_next_runs_check_once(scenario):
     discovery's (old) revision and again on the new one at every run."""
     demo = scenario("healthy")
     deployment = await deployment_of(demo)
-    ecs = aws(demo, "ecs")
-    td = ecs.describe_task_definition(taskDefinition=deployment.task_definition)[
-        "taskDefinition"]
-    broken = container_definition(n.BROKEN_DATABASE_URL, "arn:aws:secretsmanager:x")
-    new = ecs.register_task_definition(
-        family=td["family"], containerDefinitions=[broken], cpu=td["cpu"],
-        memory=td["memory"], networkMode="awsvpc", requiresCompatibilities=["FARGATE"])[
-        "taskDefinition"]["taskDefinitionArn"]
-    ecs.update_service(cluster=n.CLUSTER, service=n.SERVICE, taskDefinition=new)
+    move_service_to_a_broken_task_definition(demo, deployment)
     with FaultProxy(demo.endpoint_url) as proxy:
         async with AwsContext(demo.settings(endpoint_url=proxy.url)) as ctx:
             probe = DataPathProbe(ctx, deployment)
